@@ -1,0 +1,1 @@
+"""Scoring the pipeline stages against public gold sets."""

@@ -1,0 +1,71 @@
+"""The offline gazetteer: variants, countries, the project's own features, the cache."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from eventwire.gazetteer import KIND_COUNTRY, get_gazetteer, normalize, skeleton
+
+
+@pytest.fixture(scope="module")
+def gaz():  # type: ignore[no-untyped-def]
+    return get_gazetteer()
+
+
+def names(gaz, query: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(gaz.names[i], gaz.countries[i]) for i in gaz.lookup(query)]
+
+
+def test_normalize_and_skeleton_meet_for_transliterations() -> None:
+    assert normalize("Deir al-Zour") == "deir al zour"
+    assert skeleton(normalize("Deir al-Zour")) == skeleton(normalize("Dayr az Zawr"))
+    assert normalize("Ālbū Kamāl") == "albu kamal"
+
+
+@pytest.mark.parametrize("query", ["Bukamal", "Abu Kamal", "Albu Kamal", "Al-Bukamal"])
+def test_abu_kamal_variants(gaz, query: str) -> None:  # type: ignore[no-untyped-def]
+    hits = names(gaz, query)
+    assert hits and hits[0][1] == "SYR"
+
+
+@pytest.mark.parametrize("query", ["Deir al-Zour", "Deir ez-Zor", "Dayr az Zawr", "Deir el-Zor"])
+def test_deir_ez_zor_variants(gaz, query: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("Deir ez-Zor", "SYR") in names(gaz, query)
+
+
+def test_project_features(gaz) -> None:  # type: ignore[no-untyped-def]
+    tanf = gaz.place(gaz.lookup("At Tanf")[0])
+    assert tanf.country == "SYR" and tanf.feature == "garrison"
+    assert abs(tanf.lat - 33.50) < 0.1 and abs(tanf.lon - 38.62) < 0.1
+    assert "Syrian Desert" in [n for n, _ in names(gaz, "Badia")]
+    assert "Badia" in [n for n, c in names(gaz, "Badia") if c == "ITA"]
+
+
+def test_countries_have_coordinates_and_aliases(gaz) -> None:  # type: ignore[no-untyped-def]
+    for query, iso3 in [("Iraq", "IRQ"), ("Syria", "SYR"), ("U.S.", "USA"), ("Britain", "GBR")]:
+        hits = [i for i in gaz.lookup(query) if gaz.kinds[i] == KIND_COUNTRY]
+        assert hits, query
+        place = gaz.place(hits[0])
+        assert place.country == iso3 and place.lat is not None
+    assert gaz.country_entry("SYR") is not None
+
+
+def test_no_entries_from_lowercase_transcriptions(gaz) -> None:  # type: ignore[no-untyped-def]
+    # GeoNames lists romanised transcriptions like "badia" in lower case; they are dropped,
+    # so ordinary words do not look like places
+    assert gaz.lookup("the", fuzzy=False) == [] or all(
+        gaz.names[i].lower() == "the" for i in gaz.lookup("the", fuzzy=False))
+
+
+def test_cached_load_is_fast(gaz) -> None:  # type: ignore[no-untyped-def]
+    from eventwire import gazetteer
+
+    assert gazetteer.cache_path().exists()
+    start = time.perf_counter()
+    gazetteer.get_gazetteer.cache_clear()
+    again = gazetteer.get_gazetteer()
+    elapsed = time.perf_counter() - start
+    assert len(again) == len(gaz) > 200_000
+    assert elapsed < 3.0  # well under a second on a quiet machine

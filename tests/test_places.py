@@ -1,0 +1,136 @@
+"""Toponym recognition and resolution, the article focus and each event's location."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from eventwire.model import Article, Place, PlaceMention
+from eventwire.places import article_focus, find_places, locate_event, precision
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
+
+
+def article(text: str, doc_id: str = "t") -> Article:
+    return Article(doc_id=doc_id, text=text, body=text, body_offset=[(0, 0)])
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
+        math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
+
+
+def test_seed_article_places() -> None:
+    path = SEED / "at-tanf-leaflets-2017-06-02.txt"
+    if not path.exists():
+        pytest.skip("shared seed data absent")
+    text = path.read_text(encoding="utf-8")
+    mentions = find_places(article(text, "seed"))
+    by_text: dict[str, list[PlaceMention]] = {}
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert 0 <= m.confidence <= 1
+        by_text.setdefault(m.text, []).append(m)
+    expected = [("At Tanf", 33.50, 38.62, 30), ("Bukamal", 34.45, 40.92, 20),
+                ("Deir al-Zour", 35.34, 40.14, 30), ("Badia", 34.3, 38.8, 250)]
+    for name, lat, lon, within in expected:
+        assert name in by_text, name
+        for m in by_text[name]:
+            assert m.place is not None and m.place.lat is not None and m.place.lon is not None
+            assert km(lat, lon, m.place.lat, m.place.lon) <= within, (name, m.place)
+            assert m.place.country == "SYR"
+    assert all(m.place and m.place.country == "IRQ" for m in by_text["Iraq"])
+    assert all(m.place and m.place.country == "SYR" for m in by_text["Syria"])
+    focus = article_focus(mentions)
+    assert focus is not None and focus.country == "SYR"
+
+
+def test_no_places_from_people_demonyms_or_ordinary_words() -> None:
+    text = ("May brought heavy rain to the valley. Will Jordan, a retired teacher, said "
+            "Syrian and Iraqi volunteers had helped. Paris Hilton was not there. "
+            "The talks in Amman ended on Friday.")
+    mentions = find_places(article(text))
+    found = {m.text for m in mentions}
+    assert "Amman" in found
+    for word in ("May", "Will", "Syrian", "Iraqi", "Paris", "Friday", "Will Jordan"):
+        assert word not in found, (word, found)
+    amman = next(m for m in mentions if m.text == "Amman")
+    assert amman.place is not None and amman.place.country == "JOR"
+
+
+def test_ner_missed_names_and_transliterations() -> None:
+    text = ("Fighters moved from Albu Kamal towards Dayr az Zawr on Sunday, while "
+            "aircraft struck positions near al-Tanf.")
+    mentions = {m.text: m for m in find_places(article(text))}
+    assert any(k.endswith("Kamal") for k in mentions)
+    deir = next(m for k, m in mentions.items() if "Zawr" in k)
+    assert deir.place is not None and deir.place.name == "Deir ez-Zor"
+    tanf = next(m for k, m in mentions.items() if "Tanf" in k)
+    assert tanf.place is not None and tanf.place.feature == "garrison"
+
+
+def test_countries_beat_towns_of_the_same_name() -> None:
+    text = "Officials in Georgia and Armenia discussed the pipeline with Azerbaijan."
+    mentions = {m.text: m for m in find_places(article(text))}
+    assert mentions["Georgia"].place is not None
+    assert mentions["Georgia"].place.country == "GEO"
+
+
+def test_body_offsets_map_into_text() -> None:
+    text = "HEADLINE\n2 min read\nClashes erupted in Aleppo overnight."
+    body = "Clashes erupted in Aleppo overnight."
+    art = Article(doc_id="x", text=text, body=body, body_offset=[(0, text.index(body))])
+    mentions = find_places(art)
+    aleppo = next(m for m in mentions if m.text == "Aleppo")
+    assert text[aleppo.start:aleppo.end] == "Aleppo"
+
+
+def place(name: str, feature: str, country: str = "SYR") -> Place:
+    return Place(name=name, lat=34.0, lon=38.0, country=country, feature=feature)
+
+
+def mention(text: str, start: int, p: Place, prep: str | None = None) -> PlaceMention:
+    from eventwire.places import LocatedMention
+
+    return LocatedMention(doc_id="d", text=text, start=start, end=start + len(text),
+                          place=p, confidence=0.9, preposition=prep)
+
+
+def test_locate_event_prefers_prepositional_place_near_trigger() -> None:
+    syria = place("Syria", "country")
+    town = place("Town A", "town")
+    base = place("Base B", "garrison")
+    mentions = [mention("Syria", 5, syria), mention("Town A", 40, town, "in"),
+                mention("Base B", 80, base, "near"), mention("Syria", 300, syria)]
+    located, prec = locate_event(0, 120, 70, mentions, syria)
+    assert located is base and prec == "point"
+    located, prec = locate_event(0, 120, 30, mentions, syria)
+    assert located is town and prec == "city"
+
+
+def test_locate_event_most_specific_then_focus() -> None:
+    syria = place("Syria", "country")
+    desert = place("Syrian Desert", "desert")
+    mentions = [mention("Syria", 5, syria), mention("Badia", 20, desert)]
+    located, prec = locate_event(0, 50, None, mentions, syria)
+    assert located is desert and prec == "region"
+    located, prec = locate_event(100, 150, 120, mentions, syria)
+    assert located is syria and prec == "country"
+    assert locate_event(100, 150, None, mentions, None) == (None, "country")
+
+
+def test_precision_and_focus() -> None:
+    assert precision(place("x", "country")) == "country"
+    assert precision(place("x", "admin1")) == "region"
+    assert precision(place("x", "city")) == "city"
+    assert precision(place("x", "border crossing")) == "point"
+    syria, town = place("Syria", "country"), place("Town A", "town")
+    iran = place("Iran", "country", "IRN")
+    mentions = [mention("Syria", 0, syria), mention("Town A", 10, town),
+                mention("Town A", 30, town), mention("Iran", 50, iran)]
+    assert article_focus(mentions) is town
+    assert article_focus([]) is None
