@@ -343,8 +343,15 @@ class ActorCoder:
         people: list[Match] = []
         countries: list[tuple[int, Match]] = []  # (rank, match): lower rank is stronger
         terms: list[Match] = []
+        # "forces, backed by Iranian militias": what follows "backed by" names only the backer
+        clause = next((i for i in range(len(toks) - 1)
+                       if toks[i].low in _BACKER_WORDS and toks[i + 1].low == "by"), None)
         for m in matches:
             value = m.entry.value
+            if clause is not None and m.start > clause:
+                if not isinstance(value, Term) and backer is None:
+                    backer = self._code_of(value)
+                continue
             prev = toks[m.start - 1] if m.start > 0 else None
             nxt = toks[m.end] if m.end < len(toks) else None
             if prev is not None and prev.low == "anti" and m.entry.kind != "agent":
