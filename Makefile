@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check eventwire tests scripts
 
 typecheck: $(STAMP)
-	$(BIN)/mypy eventwire scripts
+	$(BIN)/mypy eventwire scripts tests
 
 unit: $(STAMP)
 	$(BIN)/pytest -q

@@ -6,10 +6,10 @@ A code never changes meaning once released; new reasons get new numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     E001_MISSING = "E001"
     E002_EMPTY = "E002"
     E003_BINARY = "E003"

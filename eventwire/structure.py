@@ -20,7 +20,9 @@ CREDIT = re.compile(
     r"Reuters|EPA|Anadolu)[^)]{0,40}\))\s*$"
 )
 CAPTION_START = re.compile(r"^\s*(?:photo|image|picture|file photo|pictured)\s*[:|-]", re.I)
-BYLINE = re.compile(r"^\s*(?:by|By|BY)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*.*)?$")
+BYLINE = re.compile(
+    r"^\s*(?:by|By|BY)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*.*)?$"
+)
 SHARE_LINE = re.compile(r"^\s*(?:share|tweet|email|print|advertisement|read more)\s*$", re.I)
 
 

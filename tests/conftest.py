@@ -66,8 +66,8 @@ def event_matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
         return False
     if "place_any" in want:
         place = (got.get("location") or {}).get("name") or ""
-        if not any(p.lower() in place.lower() or place.lower() in p.lower() for p in want["place_any"]
-                   if place):
+        wanted = [p.lower() for p in want["place_any"]]
+        if not place or not any(p in place.lower() or place.lower() in p for p in wanted):
             return False
     direct = _actor_ok(want.get("source"), got["source"]) and _actor_ok(
         want.get("target"), got["target"]

@@ -23,7 +23,8 @@ def test_mixed_folder(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("   \n")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "huge.txt").write_text("word " * (MAX_BYTES // 4))
-    (tmp_path / "latin1.txt").write_bytes("Le ministre a critiqu\xe9 l'arm\xe9e.\n".encode("latin-1"))
+    latin1 = "Le ministre a critiqu\xe9 l'arm\xe9e.\n".encode("latin-1")
+    (tmp_path / "latin1.txt").write_bytes(latin1)
     (tmp_path / "notes.md").write_text("ignored: not an article format")
     records = [
         json.dumps({"id": "r1", "text": GOOD, "date": "2020-01-06"}),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from conftest import SAMPLES, SEED, need_shared
 
+from eventwire.model import Article
 from eventwire.readers.text import read_text_bytes
 from eventwire.structure import structure_plain_text
 
@@ -9,7 +10,7 @@ from eventwire.structure import structure_plain_text
 def test_seed_layout_is_metadata_not_body() -> None:
     need_shared()
     article = read_text_bytes(SEED.read_bytes(), doc_id="seed")
-    assert not isinstance(article, Exception) and hasattr(article, "body")
+    assert isinstance(article, Article)
     assert article.title == "US army issues warning to Iran-backed Syria militia"
     assert article.published == "2017-06-02"
     assert "2 min read" not in article.body

@@ -1,0 +1,114 @@
+"""The command line, called in-process (typer's runner) and once as a real program."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+from conftest import SAMPLES
+from typer.testing import CliRunner
+
+from eventwire.cli import app
+from eventwire.export import csv_columns
+from eventwire.model import EVENT_FIELDS
+
+runner = CliRunner()
+SAMPLE = SAMPLES / "nairobi-protests-2024-06-25.txt"
+
+
+def test_code_prints_event_records_with_the_contract_fields() -> None:
+    result = runner.invoke(app, ["code", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records
+    for record in records:
+        assert tuple(record) == EVENT_FIELDS
+        assert set(record["evidence"]) == {"sentence", "sentence_index", "start", "end", "trigger"}
+        assert record["doc_id"] == "nairobi-protests-2024-06-25"
+
+
+def test_code_csv() -> None:
+    result = runner.invoke(app, ["code", str(SAMPLE), "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and list(rows[0]) == csv_columns()
+    assert all(row["cameo"] for row in rows)
+
+
+def test_places_prints_mentions() -> None:
+    result = runner.invoke(app, ["places", str(SAMPLE)])
+    assert result.exit_code == 0
+    mentions = [json.loads(line) for line in result.stdout.splitlines()]
+    fields = {"doc_id", "text", "start", "end", "name", "lat", "lon", "country", "admin1",
+              "geonameid", "feature", "confidence"}
+    assert mentions and all(set(m) == fields for m in mentions)
+    text = SAMPLE.read_text()
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)
+    nairobi = [m for m in mentions if m["text"] == "Nairobi"]
+    assert nairobi and nairobi[0]["country"] == "KEN"
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_coded(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    result = runner.invoke(app, ["code", str(empty), str(binary), str(SAMPLE),
+                                 str(tmp_path / "nope.txt")])
+    assert result.exit_code == 0
+    assert "[E002] empty" in result.stderr
+    assert "[E003] blob" in result.stderr
+    assert "[E001]" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 3
+    assert result.stdout.strip()
+
+
+def test_nothing_coded_is_a_failure(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  ")
+    result = runner.invoke(app, ["code", str(empty)])
+    assert result.exit_code == 1
+    assert "[E002]" in result.stderr
+
+
+def test_ingest_twice_adds_nothing_and_export_reads_back(tmp_path: Path) -> None:
+    db = tmp_path / "e.duckdb"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x1"}\nnot json\n')
+    first = runner.invoke(app, ["ingest", str(SAMPLES), str(bad), "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    con = duckdb.connect(str(db))
+    counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("articles", "events")]
+    errors = con.execute("SELECT doc_id, code FROM errors ORDER BY doc_id").fetchall()
+    con.close()
+    assert errors == [("bad.jsonl:2", "E006"), ("x1", "E007")]
+    second = runner.invoke(app, ["ingest", str(SAMPLES), "--db", str(db)])
+    assert "0 stored" in second.stderr
+    con = duckdb.connect(str(db))
+    again = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("articles", "events")]
+    con.close()
+    assert again == counts
+    exported = runner.invoke(app, ["export", "--db", str(db), "--format", "jsonl"])
+    lines = exported.stdout.splitlines()
+    assert len(lines) == counts[1][0]  # type: ignore[index]
+    assert tuple(json.loads(lines[0])) == EVENT_FIELDS
+
+
+def test_the_installed_program_reads_stdin() -> None:
+    text = SAMPLE.read_text()
+    done = subprocess.run([sys.executable, "-m", "eventwire.cli", "code", "-"], input=text,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert records and all(r["doc_id"] == "stdin" for r in records)
+
+
+def test_every_command_has_help() -> None:
+    for command in ("code", "places", "ingest", "export", "demo", "eval"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.stdout
