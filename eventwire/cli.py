@@ -1,0 +1,274 @@
+"""The ``eventwire`` command line.
+
+Every command that produces records writes them to standard output unless
+``--out`` is given, so commands compose with pipes. Errors about single inputs
+go to standard error, one line each with a stable code; the exit status is
+non-zero only when nothing at all could be coded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from eventwire import __version__
+from eventwire.errors import EventwireError, InputError
+from eventwire.export import FORMATS, write_records
+from eventwire.model import Article
+from eventwire.pipeline import ArticleResult, Pipeline
+from eventwire.readers import ReadResult, read_inputs
+
+app = typer.Typer(
+    help="eventwire: news articles in, coded political and conflict events out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+SAMPLES = Path(__file__).parent / "samples"
+
+InputsArg = Annotated[
+    list[str], typer.Argument(help="Files (.txt, .jsonl), folders, or - for stdin.")
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")]
+NoModelOpt = Annotated[
+    bool, typer.Option("--no-model", help="Rules only: skip the learned sentence classifier.")
+]
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+    else:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            yield handle
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+def _report(error: InputError) -> None:
+    typer.echo(error.message, err=True)
+
+
+def _pipeline(no_model: bool, threshold: float = 0.5) -> Pipeline:
+    try:
+        return Pipeline(use_model=not no_model, threshold=threshold)
+    except EventwireError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+def _coded(
+    items: Iterable[ReadResult], no_model: bool, threshold: float = 0.5, total: int | None = None
+) -> Iterator[ArticleResult | InputError]:
+    """Pipeline results with progress shown and per-input errors reported."""
+    pipeline = _pipeline(no_model, threshold)
+    with _progress() as progress:
+        task = progress.add_task("coding articles", total=total)
+        for result in pipeline.run(items):
+            progress.advance(task)
+            if isinstance(result, InputError):
+                _report(result)
+            yield result
+
+
+def _exit_status(coded: int, failed: int) -> None:
+    if coded == 0 and failed > 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def code(
+    inputs: InputsArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+    out: OutOpt = None,
+    threshold: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.5,
+    no_model: NoModelOpt = False,
+) -> None:
+    """Code articles into events, one JSON object per event."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    coded = failed = 0
+
+    def records() -> Iterable[dict[str, object]]:
+        nonlocal coded, failed
+        for result in _coded(read_inputs(inputs), no_model, threshold):
+            if isinstance(result, InputError):
+                failed += 1
+                continue
+            coded += 1
+            for event in result.events:
+                yield event.to_dict()
+
+    with _output(out) as handle:
+        write_records(records(), handle, fmt)
+    _exit_status(coded, failed)
+
+
+@app.command()
+def places(inputs: InputsArg, out: OutOpt = None) -> None:
+    """Find and resolve the place mentions of articles, one JSON object per mention."""
+    from eventwire.places import find_places
+
+    coded = failed = 0
+    with _output(out) as handle, _progress() as progress:
+        task = progress.add_task("finding places", total=None)
+        for item in read_inputs(inputs):
+            progress.advance(task)
+            if isinstance(item, InputError):
+                _report(item)
+                failed += 1
+                continue
+            coded += 1
+            for mention in find_places(item):
+                handle.write(json.dumps(mention.to_dict(), ensure_ascii=False) + "\n")
+    _exit_status(coded, failed)
+
+
+def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
+    from eventwire.store import Store
+
+    stats = {"stored": 0, "skipped": 0, "errors": 0}
+    with Store(db) as store:
+        pending: list[Article | InputError] = []
+        for item in read_inputs(inputs):
+            if isinstance(item, InputError):
+                pending.append(item)
+            elif store.has_article(item):
+                stats["skipped"] += 1
+            else:
+                pending.append(item)
+        for result in _coded(pending, no_model, total=len(pending)):
+            if isinstance(result, InputError):
+                store.add_error(result)
+                stats["errors"] += 1
+            elif isinstance(result, ArticleResult):
+                if store.add_article(result.article, result.events, result.places):
+                    stats["stored"] += 1
+                else:
+                    stats["skipped"] += 1
+    return stats
+
+
+@app.command()
+def ingest(
+    inputs: InputsArg,
+    db: Annotated[Path, typer.Option(help="DuckDB file to write.")] = Path("eventwire.duckdb"),
+    no_model: NoModelOpt = False,
+) -> None:
+    """Code articles and store articles, events, places and errors in a DuckDB file.
+
+    Articles already stored (same id, same text) are skipped, so a rerun after
+    a crash completes the batch without duplicates.
+    """
+    stats = _ingest(inputs, db, no_model)
+    typer.echo(
+        f"{stats['stored']} stored, {stats['skipped']} already there, {stats['errors']} errors"
+        f" -> {db}", err=True,
+    )
+    _exit_status(stats["stored"] + stats["skipped"], stats["errors"])
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option(help="DuckDB file to read.")] = Path("eventwire.duckdb"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+    out: OutOpt = None,
+) -> None:
+    """Write every stored event, as ``code`` prints them."""
+    from eventwire.store import Store
+
+    if not db.exists():
+        typer.echo(f"no database at {db}", err=True)
+        raise typer.Exit(1)
+    with Store(db) as store, _output(out) as handle:
+        write_records(store.iter_events(), handle, fmt)
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option(help="DuckDB file to write.")] = Path("eventwire.duckdb"),
+) -> None:
+    """Code the bundled sample articles into a DuckDB file and print a table of events."""
+    from eventwire.store import Store
+
+    stats = _ingest([str(SAMPLES)], db, no_model=False)
+    with Store(db) as store:
+        rows = store.con.execute(
+            "SELECT doc_id, date, source_code, cameo, plover, target_code, place_name, "
+            "json_extract_string(record, '$.evidence.trigger') "
+            "FROM events ORDER BY doc_id, json_extract(record, '$.evidence.sentence_index')"
+        ).fetchall()
+        counts = store.counts()
+    table = Table(title=f"eventwire {__version__}: events in {db}")
+    for column in ("article", "date", "source", "cameo", "plover", "target", "place", "trigger"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    Console().print(table)
+    Console().print(
+        f"{counts['articles']} articles, {counts['events']} events, {counts['places']} place "
+        f"mentions, {counts['errors']} errors ({stats['stored']} new)"
+    )
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL file.")],
+    task: Annotated[str, typer.Option(help="events, places or actors.")] = "events",
+    split: Annotated[str, typer.Option(help="all, train or heldout.")] = "heldout",
+    limit: Annotated[int | None, typer.Option(help="Only the first N items.")] = None,
+    no_model: NoModelOpt = False,
+) -> None:
+    """Score eventwire against a gold set and print the figures as JSON."""
+    if task == "places":
+        from eventwire.evaluation.places import evaluate_places
+
+        report = evaluate_places(gold, split=split, limit=limit)
+    elif task == "actors":
+        from eventwire.evaluation.actors import evaluate_actors
+
+        report = evaluate_actors(gold, split=split, limit=limit)
+    elif task == "events":
+        from eventwire.evaluation.events import evaluate_events
+
+        report = evaluate_events(gold, split=split, limit=limit, use_model=not no_model)
+    else:
+        raise typer.BadParameter("choose events, places or actors", param_hint="--task")
+    typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def bench(
+    corpus: InputsArg,
+    repeat: Annotated[int, typer.Option(help="Code the corpus this many times.")] = 3,
+    no_model: NoModelOpt = False,
+) -> None:
+    """Measure articles/s, sentences/s and peak memory of the pipeline on a corpus."""
+    from eventwire.bench import run_benchmark
+
+    typer.echo(json.dumps(run_benchmark(corpus, repeat=repeat, use_model=not no_model), indent=2))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()
