@@ -91,8 +91,13 @@ class SentenceClassifier:
         penta = named.get("penta_logits")
         return np.asarray(named["plover_logits"]), (None if penta is None else np.asarray(penta))
 
-    def predict(self, sentences: Sequence[str], batch_size: int = 32) -> list[Prediction]:
-        """Classify sentences; batches are formed by length so little time goes to padding."""
+    def predict(self, sentences: Sequence[str], batch_size: int = 1) -> list[Prediction]:
+        """Classify sentences, one model call per ``batch_size`` sentences of similar length.
+
+        The int8 model quantises activations per call, so a sentence's scores shift slightly
+        with its batch neighbours. The default of 1 keeps every label independent of the rest
+        of the input (and scored best on held-out data); larger batches run about twice as fast.
+        """
         if isinstance(sentences, str):
             sentences = [sentences]
         encodings = self._tokenizer.encode_batch([s if s else " " for s in sentences])

@@ -214,13 +214,14 @@ def demo(
             "FROM events ORDER BY doc_id, json_extract(record, '$.evidence.sentence_index')"
         ).fetchall()
         counts = store.counts()
+    out = Console(width=None if Console().is_terminal else 140)
     table = Table(title=f"eventwire {__version__}: events in {db}")
     for column in ("article", "date", "source", "cameo", "plover", "target", "place", "trigger"):
         table.add_column(column)
     for row in rows:
         table.add_row(*("" if value is None else str(value) for value in row))
-    Console().print(table)
-    Console().print(
+    out.print(table)
+    out.print(
         f"{counts['articles']} articles, {counts['events']} events, {counts['places']} place "
         f"mentions, {counts['errors']} errors ({stats['stored']} new)"
     )
