@@ -19,33 +19,24 @@ from pathlib import Path
 from typing import Any
 
 from eventwire.actors import ArticleActors, default_coder
-from eventwire.splits import is_heldout
+from eventwire.evaluation.gold import read_gold
+from eventwire.splits import SPLITS
 
 REFERENCE = Path(__file__).resolve().parents[2] / "tests" / "data" / "actor_reference.tsv"
 GOLD_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "events"
-SPLITS = ("all", "heldout", "train")
 
 
 def gold_spans(gold_path: Path, split: str = "all") -> Iterator[tuple[str, str]]:
     """(sentence, span) for every source/target span in a ConfliBERT or ZSP-PLOVER file."""
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}")
-    with gold_path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            text = rec.get("text", "")
-            held = is_heldout(text)
-            if (split == "heldout" and not held) or (split == "train" and held):
-                continue
-            for event in rec.get("events", []):
-                for role in ("source", "target"):
-                    value = event.get(role)
-                    spans = value if isinstance(value, list) else [value]
-                    for span in spans:
-                        if isinstance(span, str) and span.strip():
-                            yield text, span
+    for rec in read_gold(gold_path, split):
+        text = rec.get("text", "")
+        for event in rec.get("events", []):
+            for role in ("source", "target"):
+                value = event.get(role)
+                spans = value if isinstance(value, list) else [value]
+                for span in spans:
+                    if isinstance(span, str) and span.strip():
+                        yield text, span
 
 
 def _span_at(ref: str, gold_dir: Path, cache: dict[str, dict[str, Any]]) -> str | None:

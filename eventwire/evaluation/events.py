@@ -15,18 +15,15 @@ split follows :func:`eventwire.splits.is_heldout` on the sentence text.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from eventwire import ontology
+from eventwire.evaluation.gold import read_gold
 from eventwire.model import Article, Event
-from eventwire.splits import is_heldout
 
-SPLITS = ("all", "heldout", "train")
 NONE = "NONE"
 
 
@@ -56,20 +53,6 @@ def _quad_of_plover(plover: str) -> int | None:
     if plover in (NONE, ""):
         return None
     return ontology.plover_quad("CONCEDE" if plover == "YIELD" else plover)
-
-
-def read_gold(path: Path, split: str) -> Iterator[dict[str, Any]]:
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}")
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            held = is_heldout(record["text"])
-            if (split == "heldout" and not held) or (split == "train" and held):
-                continue
-            yield record
 
 
 def gold_labels(record: dict[str, Any]) -> dict[str, Any]:
