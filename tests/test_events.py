@@ -1,0 +1,111 @@
+"""The rule coder's grammar: voice, negation, modality, quotes, several events, nominal events.
+
+Sentences here are written for the project. The classifier is left out
+(``use_model=False``) so each test shows what the rules themselves do.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwire.model import Article, Event
+from eventwire.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def rules() -> Pipeline:
+    return Pipeline(use_model=False)
+
+
+def code(pipeline: Pipeline, text: str, published: str = "2021-04-09") -> list[Event]:
+    article = Article(doc_id="t", text=text, body=text, body_offset=[(0, 0)], published=published)
+    return pipeline.process(article).events
+
+
+def one(events: list[Event], root: str) -> Event:
+    found = [e for e in events if e.cameo_root == root]
+    assert len(found) == 1, [(e.cameo, e.evidence.trigger) for e in events]
+    return found[0]
+
+
+def test_active_voice(rules: Pipeline) -> None:
+    event = one(code(rules, "Malian troops attacked rebel positions near Kidal."), "19")
+    assert event.source and (event.source.country, event.source.agent) == ("MLI", "MIL")
+    assert event.target and event.target.agent == "REB"
+    assert event.plover == "ASSAULT" and event.quad_class == 4
+
+
+def test_passive_voice_swaps_the_sides(rules: Pipeline) -> None:
+    events = code(rules, "Two Nigerian soldiers were killed by Boko Haram fighters in Borno.")
+    event = one(events, "19")
+    assert event.source and event.source.name == "Boko Haram"
+    assert event.target and (event.target.country, event.target.agent) == ("NGA", "MIL")
+
+
+def test_negated_and_refused_actions_are_not_events(rules: Pipeline) -> None:
+    assert code(rules, "The Chadian army did not attack the rebels.") == []
+    refusal = code(rules, "The Chadian army refused to attack the rebels.")
+    assert not [e for e in refusal if e.cameo_root == "19"]
+
+
+def test_promised_force_is_a_threat_not_an_attack(rules: Pipeline) -> None:
+    event = one(code(rules, "Israel will strike Hezbollah if the rockets continue."), "13")
+    assert event.cameo == "138" and event.plover == "THREATEN"
+    assert not [e for e in code(rules, "Israel will strike Hezbollah.") if e.cameo_root == "19"]
+
+
+def test_warning_is_a_threat_with_the_warned_as_target(rules: Pipeline) -> None:
+    event = one(code(rules, "The Russian military warned Ukrainian forces not to cross the river."),
+                "13")
+    assert event.source and event.source.country == "RUS"
+    assert event.target and event.target.country == "UKR"
+
+
+def test_quote_speaker_is_the_source_and_orders_are_demands(rules: Pipeline) -> None:
+    text = ('The Turkish army told Kurdish fighters to withdraw. "Leave the town immediately," '
+            'the army said.')
+    demand = one(code(rules, text), "10")
+    assert demand.source and demand.source.country == "TUR"
+    assert demand.plover == "REQUEST"
+
+
+def test_several_events_in_one_sentence(rules: Pipeline) -> None:
+    events = code(rules, "Pakistan accused India of shelling border villages, and the United "
+                         "States imposed sanctions on Iran.")
+    roots = sorted(e.cameo_root for e in events)
+    assert "11" in roots and "16" in roots
+    accuse = one(events, "11")
+    assert accuse.source and accuse.source.country == "PAK"
+    assert accuse.target and accuse.target.country == "IND"
+
+
+def test_nominal_event_names_both_sides(rules: Pipeline) -> None:
+    events = code(rules, "Dozens died in clashes between Sudanese army units and RSF fighters.")
+    clash = one(events, "19")
+    assert clash.source and clash.source.country == "SDN"
+    assert clash.target is not None
+
+
+def test_light_verb_takes_the_event_of_its_noun(rules: Pipeline) -> None:
+    event = one(code(rules, "Iraqi troops launched an offensive against Islamic State fighters."),
+                "19")
+    assert event.target and event.target.name == "Islamic State"
+
+
+def test_no_event_without_an_actor(rules: Pipeline) -> None:
+    assert code(rules, "Fighting resumed after a short pause.") == []
+    assert code(rules, "Prices rose sharply in the capital last month.") == []
+
+
+def test_dates_come_from_the_sentence(rules: Pipeline) -> None:
+    event = one(code(rules, "Kenyan police arrested six opposition activists on Tuesday."), "17")
+    assert (event.date, event.date_precision) == ("2021-04-06", "day")
+
+
+def test_evidence_points_at_the_trigger(rules: Pipeline) -> None:
+    text = "Calm returned to the city. Egyptian police arrested two journalists in Cairo."
+    event = one(code(rules, text), "17")
+    assert event.evidence.sentence_index == 1
+    assert text[event.evidence.start : event.evidence.end] == event.evidence.sentence
+    assert event.evidence.trigger == "arrested"
+    assert event.location and event.location.name == "Cairo"
