@@ -211,6 +211,22 @@ class EventCoder:
         tokens = phrase_tokens(head)
         return self.actors.code(sentence.span.doc[tokens[0].i : tokens[-1].i + 1].text, ctx.memory)
 
+    def _coordinated_modifiers(
+        self, head: Token, ctx: Discourse, sentence: SentenceInput
+    ) -> list[Actor | None]:
+        """'Hungarian and Romanian officials': the second adjective makes a second actor."""
+        extra: list[Actor | None] = []
+        for modifier in head.children:
+            if modifier.dep_ != "amod":
+                continue
+            for conj in modifier.children:
+                if conj.dep_ == "conj" and conj.pos_ in ("ADJ", "PROPN"):
+                    actor = self.actors.code(f"{conj.text} {head.text}", ctx.memory)
+                    if actor is not None:
+                        actor.text = f"{conj.text} {head.text}"
+                    extra.append(actor)
+        return extra
+
     def _subject(self, verb: Token) -> tuple[Token | None, bool]:
         """The verb's subject, climbing through purpose, complement and coordinated clauses.
 
@@ -345,20 +361,25 @@ class EventCoder:
                         target = self._code_token(candidate, ctx, sentence)
                     if target is not None:
                         break
-            if target is None and subject is not None and not passive:
+            partners = [c for c in subject.children if c.dep_ == "conj"] if subject else []
+            if target is None and partners and not passive:
                 # "Ethiopia and Eritrea signed an agreement": each side is the other's target
-                partners = [c for c in subject.children if c.dep_ == "conj"]
-                if partners:
-                    target = self._code_token(partners[0], ctx, sentence)
-            if source is None:
-                continue
-            if target is not None and source.code and source.code == target.code:
-                continue  # "Iranian officials denied that Tehran ...": not an interaction
-            if target is None and root <= "13":
-                continue  # a statement, appeal or accusation needs someone it is aimed at
-            if target is not None:
-                confidence += 0.15
-            yield Found(cameo, trigger, source, target, confidence)
+                target = self._code_token(partners[0], ctx, sentence)
+                partners = []
+            sources = [source]
+            if not passive:
+                # "Hungarian and Romanian officials", "Rwanda and Uganda accused ...": each acts
+                sources += [self._code_token(p, ctx, sentence) for p in partners]
+                sources += self._coordinated_modifiers(subject, ctx, sentence) if subject else []
+            for actor in sources:
+                if actor is None:
+                    continue
+                if target is not None and actor.code and actor.code == target.code:
+                    continue  # "Iranian officials denied that Tehran ...": not an interaction
+                if target is None and root <= "13":
+                    continue  # a statement, appeal or accusation needs someone it is aimed at
+                bonus = 0.15 if target is not None else 0.0
+                yield Found(cameo, trigger, actor, target, confidence + bonus)
 
     def _imperative_events(
         self, sentence: SentenceInput, ctx: Discourse

@@ -109,3 +109,11 @@ def test_evidence_points_at_the_trigger(rules: Pipeline) -> None:
     assert text[event.evidence.start : event.evidence.end] == event.evidence.sentence
     assert event.evidence.trigger == "arrested"
     assert event.location and event.location.name == "Cairo"
+
+
+def test_compound_actors_each_act(rules: Pipeline) -> None:
+    events = code(rules, "Hungarian and Romanian officials condemned the Russian invasion.")
+    countries = sorted(e.source.country or "" for e in events if e.source)
+    assert countries == ["HUN", "ROU"]
+    joint = code(rules, "Rwanda and Uganda accused Burundi of backing rebels.")
+    assert sorted(e.source.country or "" for e in joint if e.source) == ["RWA", "UGA"]
