@@ -24,12 +24,13 @@ from typing import Any
 
 from eventwire.model import Place
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCE_FILES = (
     "gazetteer_countries.tsv",
     "gazetteer_admin1.tsv",
     "features.tsv",
+    "gazetteer_us_counties.tsv",
 )
 
 # kind of entry, best first: ranks used by resolution as a prior
@@ -38,6 +39,7 @@ KIND_CONTINENT = 1
 KIND_ADMIN1 = 2
 KIND_FEATURE = 3
 KIND_CITY = 4
+KIND_ADMIN2 = 5  # US counties and parishes: sit between a state and its towns
 
 _ARTICLES = frozenset(
     "al el ad ar as ash at az an ed en er es ez et ul ur us".split()
@@ -128,8 +130,11 @@ class Gazetteer:
     def lookup(self, name: str, fuzzy: bool = True) -> list[int]:
         """Entry ids whose name or alternate name matches ``name``.
 
-        Exact (normalised) matches first; without any, article-free matches; then,
-        when ``fuzzy``, consonant-skeleton matches for transliteration variants.
+        Exact (normalised) matches first; then, when the query carries articles
+        ("al-Tanf"), matches without them; then, when ``fuzzy``, consonant-skeleton
+        matches for transliteration variants. Only when nothing else matches may an
+        article the query never had be supplied ("Bukamal" -> "Al-Bukamal"): "Tal" must
+        not become "At Tal" while a "Tal" of its own exists.
         """
         key = normalize(name)
         if not key:
@@ -138,14 +143,18 @@ class Gazetteer:
         if hits:
             return hits
         stripped = strip_articles(key)
-        if stripped:
-            hits = self.loose.get(stripped) or self.exact.get(stripped)
+        if stripped and stripped != key:
+            hits = self.exact.get(stripped) or self.loose.get(stripped)
             if hits:
                 return hits
         if fuzzy:
             skel = skeleton(key)
             if len(skel) >= 4:
-                return self.skeletons.get(skel, [])
+                hits = self.skeletons.get(skel)
+                if hits:
+                    return hits
+        if stripped and stripped == key:
+            return self.loose.get(stripped, [])
         return []
 
     def is_exact(self, name: str) -> bool:
@@ -257,6 +266,14 @@ def build() -> dict[str, Any]:
         alts = [a for a in (row[5].split("|") if len(row) > 5 else []) if a]
         gid = int(states[code]["geonameid"]) if iso3 == "USA" and code in states else 0
         builder.add(name, lat, lon, iso3, name, "admin1", KIND_ADMIN1, 0, gid, alts)
+
+    for row in _read_tsv(DATA_DIR / "gazetteer_us_counties.tsv"):
+        code, name, lat, lon = row[0], row[1], float(row[2]), float(row[3])
+        alts = [f"{name}, {state_names.get(code, code)}"]
+        if name.endswith(" County"):
+            alts.append(name[: -len("County")] + "Co.")
+        builder.add(name, lat, lon, "USA", state_names.get(code, code), "county", KIND_ADMIN2,
+                    0, 0, alts)
 
     for row in _read_tsv(DATA_DIR / "features.tsv"):
         name, lat, lon, iso3, feature = row[0], float(row[1]), float(row[2]), row[3], row[4]

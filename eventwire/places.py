@@ -16,20 +16,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from eventwire.gazetteer import (
     DATA_DIR,
     KIND_ADMIN1,
+    KIND_ADMIN2,
     KIND_CITY,
     KIND_CONTINENT,
     KIND_COUNTRY,
+    KIND_FEATURE,
     Gazetteer,
     get_gazetteer,
     normalize,
+    strip_articles,
 )
 from eventwire.model import Article, Place, PlaceMention
 
@@ -40,30 +44,49 @@ NER_LABELS = frozenset({"GPE", "LOC"})
 BLOCKING_LABELS = frozenset({"PERSON", "NORP", "LANGUAGE", "DATE", "TIME", "MONEY",
                              "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "WORK_OF_ART",
                              "EVENT", "LAW", "PRODUCT"})
-LOCATIVE_PREPS = frozenset({"in", "near", "outside", "at", "from", "towards", "toward",
-                            "into", "inside", "around", "across", "through", "to"})
-CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "ash", "az", "ez", "es", "ed", "an",
-                        "of", "de", "del", "la", "le", "du", "-", "upon", "on", "da", "dos",
-                        "do", "bin", "ibn", "abu", "bou", "ben"})
-SUFFIXES = re.compile(
-    r"\s+(county|parish|province|governorate|district|region|oblast|state|city|"
-    r"township|borough|prefecture|municipality)$",
-    re.IGNORECASE,
-)
 MAX_NGRAM = 5
-LEAD_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "az", "an"})
+MAX_EXTEND = 3
 POINT_FEATURES = frozenset({"garrison", "military base", "border crossing", "street"})
 REGION_FEATURES = frozenset({"admin1", "continent", "desert", "region", "river", "sea",
-                             "ocean", "strait", "peninsula", "disputed area", "district"})
+                             "ocean", "strait", "peninsula", "disputed area", "district",
+                             "county"})
+TRAILING_PUNCT = frozenset(",.;:-–—'’\"”“()[]")
 
 # resolution weights (tuned on the train split of the gold sets only)
-W_KIND = {KIND_COUNTRY: 9.0, KIND_CONTINENT: 7.5, KIND_ADMIN1: 8.0, 3: 7.0}
+W_KIND = {KIND_COUNTRY: 9.0, KIND_CONTINENT: 7.5, KIND_ADMIN1: 8.0, KIND_FEATURE: 7.0,
+          KIND_ADMIN2: 7.5}
 W_PRIMARY_NAME = 1.0
 W_COUNTRY_CONTEXT = 4.0
 W_STATE_CONTEXT = 2.5
 W_NEAR = 3.0
 GAZ_ONLY_MIN_POP = 1000
 GAZ_ONLY_MIN_POP_UNCUED = 20_000
+
+
+Votes = defaultdict[str, float]
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    """Word lists from gazetteer_words.tsv, by kind."""
+    out: dict[str, set[str]] = {}
+    with (DATA_DIR / "gazetteer_words.tsv").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            kind, word = line.rstrip("\n").split("\t")[:2]
+            out.setdefault(kind, set()).add(word.strip())
+    return {kind: frozenset(words) for kind, words in out.items()}
+
+
+def words(kind: str) -> frozenset[str]:
+    return _words().get(kind, frozenset())
+
+
+@lru_cache(maxsize=1)
+def _suffix_re() -> re.Pattern[str]:
+    alts = "|".join(sorted(map(re.escape, words("suffix")), key=len, reverse=True))
+    return re.compile(rf"\s+({alts})$", re.IGNORECASE)
 
 
 @dataclass
@@ -87,12 +110,14 @@ def not_places() -> frozenset[str]:
 
 
 def _clean_span(span: Span) -> Span:
-    """Drop a leading determiner and a trailing possessive from an entity span."""
+    """Drop a leading determiner, a trailing possessive and stray punctuation."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and doc[start].lower_ in ("the", "a", "an"):
+    while start < end and (doc[start].lower_ in ("the", "a", "an")
+                           or doc[start].text in TRAILING_PUNCT):
         start += 1
-    while end > start and doc[end - 1].text in ("'s", "’s", "'", "’"):
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’")
+                           or doc[end - 1].text in TRAILING_PUNCT):
         end -= 1
     return doc[start:end]
 
@@ -104,13 +129,22 @@ def _capitalised(text: str) -> bool:
 def _lookup(gaz: Gazetteer, text: str, fuzzy: bool) -> list[int]:
     hits = gaz.lookup(text, fuzzy=fuzzy)
     if not hits:
-        bare = SUFFIXES.sub("", text)
+        bare = _suffix_re().sub("", text)
         if bare != text:
             hits = gaz.lookup(bare, fuzzy=False)
             if re.search(r"(county|parish)$", text, re.IGNORECASE):
-                # US counties and parishes: the namesake town stands in for the county
+                # a county the table lacks: its namesake US town stands in for it
                 hits = [i for i in hits if gaz.countries[i] == "USA"]
     return hits
+
+
+def _fuzzy_ok(gaz: Gazetteer, text: str, ids: list[int]) -> list[int]:
+    """Skeleton matches keep only entries that start like the query: transliterations
+    differ in vowels, not in their first letter ("Verduin" is not "Oradea")."""
+    if gaz.lookup(text, fuzzy=False):
+        return ids
+    head = strip_articles(normalize(text))[:1]
+    return [i for i in ids if strip_articles(normalize(gaz.names[i]))[:1] == head]
 
 
 def _gaz_only_ok(gaz: Gazetteer, ids: list[int], cued: bool) -> bool:
@@ -123,16 +157,25 @@ def _gaz_only_ok(gaz: Gazetteer, ids: list[int], cued: bool) -> bool:
     return False
 
 
-def _followed_by_region(doc: Doc, span: Span, gaz: Gazetteer) -> bool:
-    """"Dublin, Ohio": a comma and a state or country after the name."""
+def _qualifier(doc: Doc, span: Span, gaz: Gazetteer) -> tuple[int, list[int]]:
+    """"Dublin, Ohio": the state or country named after a comma, as (tokens, entry ids)."""
     end = span.end
     if end + 1 < len(doc) and doc[end].text == ",":
-        nxt = doc[end + 1:min(len(doc), end + 3)]
-        for size in (2, 1):
-            ids = gaz.lookup(nxt[:size].text, fuzzy=False) if len(nxt) >= size else []
-            if any(gaz.kinds[i] in (KIND_ADMIN1, KIND_COUNTRY) for i in ids):
-                return True
-    return False
+        for size in (3, 2, 1):
+            if end + 1 + size > len(doc):
+                continue
+            nxt = doc[end + 1:end + 1 + size]
+            if not _capitalised(nxt[0].text):
+                continue
+            ids = [i for i in gaz.lookup(nxt.text, fuzzy=False)
+                   if gaz.kinds[i] in (KIND_ADMIN1, KIND_COUNTRY)]
+            if ids:
+                return size, ids
+    return 0, []
+
+
+def _followed_by_region(doc: Doc, span: Span, gaz: Gazetteer) -> bool:
+    return _qualifier(doc, span, gaz)[0] > 0
 
 
 @dataclass
@@ -144,25 +187,65 @@ class _Candidate:
     source: str  # "ner" or "gaz"
     preposition: str | None
     sentence_start: int
+    qualifier: list[int] = field(default_factory=list)  # entries of a ", State" after it
 
 
 def _preposition(span: Span) -> str | None:
     doc = span.doc
     i = span.start - 1
-    while i >= span.sent.start and doc[i].lower_ in ("the", "a", "an", "town", "city", "village"):
+    skip = words("place_noun")
+    while i >= span.sent.start and doc[i].lower_ in skip:
         i -= 1
-    if i >= span.sent.start and doc[i].lower_ in LOCATIVE_PREPS:
+    if i >= span.sent.start and doc[i].lower_ in words("locative"):
         return doc[i].lower_
     head = span.root.head
-    if head.dep_ == "prep" and head.lower_ in LOCATIVE_PREPS:
+    if head.dep_ == "prep" and head.lower_ in words("locative"):
         return head.lower_
     return None
+
+
+def _extend(doc: Doc, span: Span, gaz: Gazetteer) -> Span:
+    """The longest gazetteer name that continues a recognised span: NER often stops at
+    the first word ("Tal" of "Tal Abyad", "Ras" of "Ras al-Ain")."""
+    connectors = words("connector")
+    sent_end = span.sent.end
+    best = span
+    for extra in range(1, MAX_EXTEND + 1):
+        end = span.end + extra
+        if end > sent_end:
+            break
+        last = doc[end - 1]
+        if not (_capitalised(last.text) or last.lower_ in connectors):
+            break
+        if _capitalised(last.text) and gaz.is_exact(doc[span.start:end].text):
+            best = doc[span.start:end]
+    if best is span and span.start > 0 and _capitalised(doc[span.start - 1].text) \
+            and gaz.is_exact(doc[span.start - 1:span.end].text):
+        best = doc[span.start - 1:span.end]  # "At Tanf" where NER saw "Tanf"
+    return best
+
+
+def _person_words(doc: Doc) -> frozenset[str]:
+    """Words of multi-word person names ("Andrew Trapani"): a lone "Trapani" later in the
+    same article is the person, not the Sicilian town."""
+    out: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) >= 2:
+            out.update(normalize(t.text) for t in ent if _capitalised(t.text) and len(t) > 1)
+    return frozenset(out)
+
+
+def _strong_place(gaz: Gazetteer, ids: list[int]) -> bool:
+    return any(gaz.kinds[i] in (KIND_COUNTRY, KIND_ADMIN1, KIND_CONTINENT) for i in ids)
 
 
 def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
     """Toponym spans in ``doc``, with their gazetteer candidates."""
     gaz = gaz or get_gazetteer()
     stop = not_places()
+    connectors = words("connector")
+    lead_articles = words("lead_article")
+    people = _person_words(doc)
     found: list[_Candidate] = []
     taken = [False] * len(doc)
     blocked = [""] * len(doc)
@@ -171,10 +254,15 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
             blocked[t] = ent.label_
 
     def add(span: Span, ids: list[int], source: str) -> None:
+        size, qual = _qualifier(doc, span, gaz)
         found.append(_Candidate(span.start_char, span.end_char, span.text, ids, source,
-                                _preposition(span), span.sent.start_char))
+                                _preposition(span), span.sent.start_char, qual))
         for t in range(span.start, span.end):
             taken[t] = True
+
+    def person_like(span: Span, ids: list[int]) -> bool:
+        return (len(span) == 1 and normalize(span.text) in people
+                and not _strong_place(gaz, ids) and not _followed_by_region(doc, span, gaz))
 
     for ent in doc.ents:
         if ent.label_ not in NER_LABELS and ent.label_ != "FAC":
@@ -182,11 +270,13 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
         span = _clean_span(ent)
         if not len(span) or normalize(span.text) in stop:
             continue
-        if span.start > 0 and _capitalised(doc[span.start - 1].text) and gaz.is_exact(
-                doc[span.start - 1:span.end].text):
-            span = doc[span.start - 1:span.end]  # "At Tanf" where NER saw "Tanf"
-        ids = _lookup(gaz, span.text, fuzzy=True)
+        span = _extend(doc, span, gaz)
+        if any(taken[t] for t in range(span.start, span.end)):
+            continue
+        ids = _fuzzy_ok(gaz, span.text, _lookup(gaz, span.text, fuzzy=True))
         if ent.label_ == "FAC" and not ids:
+            continue
+        if person_like(span, ids):
             continue
         add(span, ids, "ner")
 
@@ -194,7 +284,7 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
     i = 0
     while i < n:
         tok = doc[i]
-        lead_article = tok.lower_ in LEAD_ARTICLES and i + 1 < n and doc[i + 1].text == "-"
+        lead_article = tok.lower_ in lead_articles and i + 1 < n and doc[i + 1].text == "-"
         if taken[i] or not (_capitalised(tok.text) or lead_article) or tok.pos_ not in (
                 "PROPN", "NOUN", "ADJ", "X"):
             i += 1
@@ -207,7 +297,7 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
                 continue
             if not _capitalised(last.text) or span.sent.start != doc[span.end - 1].sent.start:
                 continue
-            if any(not _capitalised(t.text) and t.lower_ not in CONNECTORS for t in span):
+            if any(not _capitalised(t.text) and t.lower_ not in connectors for t in span):
                 continue
             key = normalize(span.text)
             if key in stop:
@@ -225,6 +315,7 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
             doc, span, gaz)
         ok = _gaz_only_ok(gaz, ids, cued) and all(
             t.pos_ == "PROPN" for t in span if _capitalised(t.text))
+        ok = ok and not person_like(span, ids)
         if labels & BLOCKING_LABELS:
             # NER said person/language/...: overruled by a country name or by a locative
             # preposition ("towards Dayr az Zawr", "in Aleppo")
@@ -242,23 +333,41 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
             i = span.end
         else:
             i += 1
-    # a name taken as a place once is a place elsewhere in the article too, even where
-    # NER called it a person ("Alexandria woman charged ...")
+    _propagate(doc, gaz, found, taken, blocked, people, add)
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _propagate(doc: Doc, gaz: Gazetteer, found: list[_Candidate], taken: list[bool],
+               blocked: list[str], people: frozenset[str],
+               add: Callable[[Span, list[int], str], None]) -> None:
+    """A name taken as a place once is a place elsewhere in the article too, even where
+    NER called it a person ("Alexandria woman charged ..."), unless the article also
+    uses it inside a full person name, or NER sees it inside a longer person name."""
     known = {normalize(c.text): c.ids for c in found if c.ids}
+    n = len(doc)
     for i, tok in enumerate(doc):
         if taken[i] or not _capitalised(tok.text):
             continue
         for size in range(min(MAX_NGRAM, n - i), 0, -1):
             span = doc[i:i + size]
             key = normalize(span.text)
-            if key in known and not any(taken[t] for t in range(span.start, span.end)):
-                if size == 1 and blocked[i] == "PERSON" and i + 1 < n and doc[i + 1].pos_ \
-                        == "PROPN" and blocked[i + 1] == "PERSON":
-                    continue  # part of a longer person name
-                add(span, known[key], "gaz")
+            if key not in known or any(taken[t] for t in range(span.start, span.end)):
+                continue
+            ids = known[key]
+            if size == 1 and key in people and not _strong_place(gaz, ids):
                 break
-    found.sort(key=lambda c: c.start)
-    return found
+            person = [e for e in doc.ents if e.label_ == "PERSON" and e.start <= i < e.end]
+            if person and (len(person[0]) > size or not _strong_place(gaz, ids)
+                           and _preposition(span) is None):
+                # "Alexandria" labelled PERSON alone at the head of a sentence is taken
+                # only when a preposition or the name's standing backs it
+                if len(person[0]) > size or not any(
+                        gaz.kinds[x] != KIND_CITY or gaz.populations[x] >= 20_000
+                        for x in ids):
+                    break
+            add(span, ids, "gaz")
+            break
 
 
 def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -278,63 +387,124 @@ def _prior(gaz: Gazetteer, idx: int, key: str) -> float:
     return score
 
 
+def _qualified(gaz: Gazetteer, cand: _Candidate) -> list[int]:
+    """Candidates that agree with a ", State" or ", Country" written after the name."""
+    if not cand.qualifier:
+        return cand.ids
+    keep = []
+    for i in cand.ids:
+        for q in cand.qualifier:
+            if gaz.kinds[q] == KIND_COUNTRY and gaz.countries[i] == gaz.countries[q] \
+                    and i != q:
+                keep.append(i)
+                break
+            if gaz.kinds[q] == KIND_ADMIN1 and gaz.countries[i] == gaz.countries[q] \
+                    and gaz.admin1s[i] == gaz.admin1s[q] and i != q:
+                keep.append(i)
+                break
+    return keep or cand.ids
+
+
 def resolve(candidates: list[_Candidate], gaz: Gazetteer | None = None
             ) -> list[tuple[int | None, float]]:
     """Pick one gazetteer entry per candidate using the article's other places: a first
     guess from priors alone, then two rounds that let the guesses inform each other."""
     gaz = gaz or get_gazetteer()
     keys = [normalize(c.text) for c in candidates]
+    pools = [_qualified(gaz, c) for c in candidates]
     first: list[int | None] = []
-    for cand, key in zip(candidates, keys, strict=True):
-        first.append(max(cand.ids, key=lambda i: _prior(gaz, i, key)) if cand.ids else None)
-    results = _resolve_round(candidates, keys, first, gaz)
-    return _resolve_round(candidates, keys, [idx for idx, _ in results], gaz)
+    for pool, key in zip(pools, keys, strict=True):
+        first.append(max(pool, key=lambda i: _prior(gaz, i, key)) if pool else None)
+    results = _resolve_round(candidates, pools, keys, first, gaz)
+    return _resolve_round(candidates, pools, keys, [idx for idx, _ in results], gaz)
 
 
-def _resolve_round(candidates: list[_Candidate], keys: list[str], first: list[int | None],
-                   gaz: Gazetteer) -> list[tuple[int | None, float]]:
-    countries: Counter[str] = Counter()
-    states: Counter[str] = Counter()
-    for idx in first:
+def _context(gaz: Gazetteer, pools: list[list[int]], keys: list[str],
+             first: list[int | None]) -> tuple[dict[str, Votes], dict[str, Votes]]:
+    """Country and state votes per name: a name whose candidates all lie in one country
+    (or state) votes for it in full, whatever the guess; otherwise its guess votes."""
+    countries: dict[str, Votes] = {}
+    states: dict[str, Votes] = {}
+    for pool, key, idx in zip(pools, keys, first, strict=True):
         if idx is None:
             continue
-        if gaz.countries[idx]:
-            countries[gaz.countries[idx]] += 2 if gaz.kinds[idx] == KIND_COUNTRY else 1
-        if gaz.kinds[idx] == KIND_ADMIN1 and gaz.admin1s[idx]:
-            states[gaz.admin1s[idx]] += 1
-    total = sum(countries.values()) or 1
+        own_c = countries.setdefault(key, defaultdict(float))
+        own_s = states.setdefault(key, defaultdict(float))
+        pool_countries = {gaz.countries[i] for i in pool[:400]}
+        if len(pool_countries) == 1 and gaz.countries[idx]:
+            own_c[gaz.countries[idx]] += 1.0 if gaz.kinds[idx] != KIND_COUNTRY else 0.7
+        elif gaz.countries[idx]:
+            own_c[gaz.countries[idx]] += 0.5
+        pool_states = {gaz.admin1s[i] for i in pool[:400]}
+        if gaz.admin1s[idx]:
+            if len(pool_states) == 1 or gaz.kinds[idx] in (KIND_ADMIN1, KIND_ADMIN2):
+                own_s[gaz.admin1s[idx]] += 1.0
+            else:
+                own_s[gaz.admin1s[idx]] += 0.5
+    return countries, states
+
+
+def _nearest(gaz: Gazetteer, idx: int, others: list[int | None]) -> float:
+    return min((_haversine(gaz.lats[idx], gaz.lons[idx], gaz.lats[o], gaz.lons[o])
+                for o in others if o is not None), default=1e9)
+
+
+def _resolve_round(candidates: list[_Candidate], pools: list[list[int]], keys: list[str],
+                   first: list[int | None], gaz: Gazetteer
+                   ) -> list[tuple[int | None, float]]:
+    by_name_c, by_name_s = _context(gaz, pools, keys, first)
+    all_c: Votes = defaultdict(float)
+    all_s: Votes = defaultdict(float)
+    for c in by_name_c.values():
+        for k, v in c.items():
+            all_c[k] += min(v, 1.0)
+    for st in by_name_s.values():
+        for k, v in st.items():
+            all_s[k] += min(v, 1.0)
 
     results: list[tuple[int | None, float]] = []
-    for n, (cand, key) in enumerate(zip(candidates, keys, strict=True)):
-        if not cand.ids:
+    for n, (cand, pool, key) in enumerate(zip(candidates, pools, keys, strict=True)):
+        if not pool:
             results.append((None, 0.4 if cand.source == "ner" else 0.0))
             continue
+        own_c = by_name_c.get(key, defaultdict(float))
+        own_s = by_name_s.get(key, defaultdict(float))
+        total_c = sum(all_c.values()) - sum(min(v, 1.0) for v in own_c.values())
         others = [first[m] for m in range(len(first))
-                  if m != n and first[m] is not None and keys[m] != key]
+                  if m != n and first[m] is not None and keys[m] != key
+                  and gaz.kinds[first[m]] >= KIND_ADMIN1]  # type: ignore[index]
+        # a town named after a country, region or sea ("Mexico, NY", "Middle East, MD")
+        # wins only with a nearby place backing it, not from country context alone
+        big_name = any(gaz.kinds[i] != KIND_CITY for i in pool[:400])
         scored = []
-        for idx in cand.ids[:400]:
+        for idx in pool[:400]:
             score = _prior(gaz, idx, key)
             country = gaz.countries[idx]
-            if country and country in countries:
-                own = 2 if first[n] == idx and gaz.kinds[idx] == KIND_COUNTRY else 0
-                share = (countries[country] - own) / total
-                score += W_COUNTRY_CONTEXT * min(1.0, 2 * share) if share > 0 else 0.0
-            if gaz.admin1s[idx] and states.get(gaz.admin1s[idx]):
-                score += W_STATE_CONTEXT
-            if gaz.kinds[idx] == KIND_CITY and others:
-                near = min(_haversine(gaz.lats[idx], gaz.lons[idx], gaz.lats[o], gaz.lons[o])
-                           for o in others if o is not None and gaz.kinds[o] >= KIND_ADMIN1
-                           ) if any(o is not None and gaz.kinds[o] >= KIND_ADMIN1
-                                    for o in others) else 1e9
-                if near < 100:
-                    score += W_NEAR
-                elif near < 300:
-                    score += W_NEAR / 2
+            near = _nearest(gaz, idx, others) if gaz.kinds[idx] in (
+                KIND_CITY, KIND_ADMIN2) and others else 1e9
+            if big_name and gaz.kinds[idx] == KIND_CITY and near >= 100:
+                scored.append((score, idx))
+                continue
+            if country and total_c > 0:
+                share = (all_c[country] - min(own_c[country], 1.0)) / total_c
+                if share > 0:
+                    score += W_COUNTRY_CONTEXT * min(1.0, 2 * share)
+            state = gaz.admin1s[idx]
+            if state and gaz.kinds[idx] != KIND_ADMIN1:
+                votes = all_s[state] - min(own_s[state], 1.0)
+                if votes > 0:
+                    score += W_STATE_CONTEXT * min(1.0, votes)
+            if near < 100:
+                score += W_NEAR
+            elif near < 300:
+                score += W_NEAR / 2
             scored.append((score, idx))
         scored.sort(reverse=True)
         best_score, best = scored[0]
         margin = best_score - scored[1][0] if len(scored) > 1 else 5.0
         conf = (0.7 if cand.source == "ner" else 0.55) + 0.3 * min(1.0, margin / 5.0)
+        if cand.qualifier and pool is not cand.ids:
+            conf = max(conf, 0.9)
         results.append((best, min(1.0, conf)))
     return results
 

@@ -69,3 +69,21 @@ def test_cached_load_is_fast(gaz) -> None:  # type: ignore[no-untyped-def]
     elapsed = time.perf_counter() - start
     assert len(again) == len(gaz) > 200_000
     assert elapsed < 3.0  # well under a second on a quiet machine
+
+
+def test_lookup_never_adds_an_article_while_the_name_itself_matches(gaz) -> None:  # type: ignore[no-untyped-def]
+    assert ("Tall Abyaḑ", "SYR") in names(gaz, "Tal Abyad")
+    # "Al-Bukamal" is found for "Bukamal" only because nothing is named "Bukamal" itself
+    assert names(gaz, "Bukamal")[0][1] == "SYR"
+    for i in gaz.lookup("Tal", fuzzy=False):
+        assert "tal" in {w for w in normalize(gaz.names[i]).split()} or gaz.exact.get(
+            "tal") and i in gaz.exact["tal"]
+
+
+def test_us_counties_are_entries(gaz) -> None:  # type: ignore[no-untyped-def]
+    from eventwire.gazetteer import KIND_ADMIN2
+
+    hits = [gaz.place(i) for i in gaz.lookup("Rapides Parish") if gaz.kinds[i] == KIND_ADMIN2]
+    assert hits and hits[0].admin1 == "Louisiana" and hits[0].feature == "county"
+    states = {gaz.admin1s[i] for i in gaz.lookup("Henry County")}
+    assert {"Tennessee", "Georgia", "Virginia"} <= states

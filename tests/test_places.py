@@ -134,3 +134,54 @@ def test_precision_and_focus() -> None:
                 mention("Town A", 30, town), mention("Iran", 50, iran)]
     assert article_focus(mentions) is town
     assert article_focus([]) is None
+
+
+def test_ner_span_extends_to_the_longest_gazetteer_name() -> None:
+    # NER takes only "Tal"; the span must grow to "Tal Abyad", not resolve "Tal" elsewhere
+    text = ("Turkish guns hit villages near Tal Abyad on Sunday, and the Kurdish-led forces "
+            "said fighting had also spread to Ras al-Ain overnight.")
+    mentions = find_places(article(text))
+    tal = [m for m in mentions if m.text.startswith("Tal")]
+    assert [m.text for m in tal] == ["Tal Abyad"]
+    assert tal[0].place is not None and tal[0].place.country == "SYR"
+    assert tal[0].place.lat is not None and tal[0].place.lon is not None
+    assert km(36.70, 38.95, tal[0].place.lat, tal[0].place.lon) < 15
+    assert tal[0].preposition == "near"  # type: ignore[attr-defined]
+    ras = [m for m in mentions if m.text.startswith("Ras")]
+    assert ras and ras[0].place is not None and ras[0].place.country == "SYR"
+
+
+def test_state_after_a_comma_picks_the_town_in_that_state() -> None:
+    text = ("The council of Dublin, Ohio, approved the plan. Residents of Paris, Tenn., "
+            "were told to expect delays.")
+    mentions = {m.text: m for m in find_places(article(text))}
+    assert mentions["Dublin"].place is not None
+    assert mentions["Dublin"].place.admin1 == "Ohio"
+    assert mentions["Paris"].place is not None
+    assert mentions["Paris"].place.admin1 == "Tennessee"
+
+
+def test_us_counties_resolve_to_the_county_not_a_namesake_town() -> None:
+    text = "Deputies in Laurel County, Kentucky, arrested two men on Friday."
+    county = next(m for m in find_places(article(text)) if "Laurel" in m.text)
+    assert county.place is not None and county.place.feature == "county"
+    assert county.place.admin1 == "Kentucky" and county.place.lat is not None
+    assert county.place.lon is not None
+    assert km(37.1, -84.1, county.place.lat, county.place.lon) < 50
+
+
+def test_surname_of_a_named_person_is_not_a_place() -> None:
+    text = ("Andrew Trapani grew up in Connecticut. Trapani said the film was shot in "
+            "Toronto and that Trapani's crew came from New York.")
+    found = {m.text for m in find_places(article(text))}
+    assert "Trapani" not in found
+    assert {"Connecticut", "Toronto"} <= found
+
+
+def test_town_named_after_a_country_needs_a_neighbour() -> None:
+    text = "Officials in Texas said exports to Mexico and China fell sharply this year."
+    mentions = {m.text: m for m in find_places(article(text))}
+    for name, iso3 in (("Mexico", "MEX"), ("China", "CHN")):
+        found = mentions[name].place
+        assert found is not None and found.country == iso3, found
+        assert found.feature == "country"
