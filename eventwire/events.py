@@ -168,16 +168,11 @@ class EventCoder:
             speaker, _ = self._quote_parties(sentence, ctx)
             if speaker:
                 return replace(speaker, text=head.text)
-        tokens = phrase_tokens(head)
-        text = sentence.span.doc[tokens[0].i : tokens[-1].i + 1].text if tokens else head.text
-        actor = self.actors.code(text, ctx.memory)
+        actor = self._code_phrase(head, ctx, sentence)
         if actor is None and head.dep_ in ("nsubj", "pobj", "dobj"):
             for conj in head.children:
                 if conj.dep_ == "conj":
                     return self._code_token(conj, ctx, sentence)
-        if actor is not None:
-            actor.start = tokens[0].idx if tokens else head.idx
-            actor.end = (tokens[-1].idx + len(tokens[-1])) if tokens else head.idx + len(head)
         return actor
 
     def _quote_parties(
@@ -207,9 +202,13 @@ class EventCoder:
         return None, None
 
     def _code_phrase(self, head: Token, ctx: Discourse, sentence: SentenceInput) -> Actor | None:
+        """The actor the noun phrase headed by ``head`` names, if any."""
         head = _quantity_head(head)
         tokens = phrase_tokens(head)
-        return self.actors.code(sentence.span.doc[tokens[0].i : tokens[-1].i + 1].text, ctx.memory)
+        actor = self.actors.code(sentence.span.doc[tokens[0].i : tokens[-1].i + 1].text, ctx.memory)
+        if actor is not None:
+            actor.start, actor.end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        return actor
 
     def _coordinated_modifiers(
         self, head: Token, ctx: Discourse, sentence: SentenceInput

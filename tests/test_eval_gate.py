@@ -1,0 +1,58 @@
+"""The evaluation gate: accuracy on held-out gold data may only go up.
+
+Each floor in ``eval_floors.json`` is a figure ``eventwire eval`` measured on
+the held-out split (never trained or tuned on), rounded down. A change that
+lowers one fails here; a change that raises one should raise its floor.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SHARED, need_shared
+
+FLOORS: dict[str, dict[str, float]] = json.loads(
+    (Path(__file__).parent / "eval_floors.json").read_text()
+)["floors"]
+
+
+@cache
+def report(name: str) -> dict[str, Any]:
+    gold_file, task = name.split("#")
+    folder = "geo" if task == "places" else "events"
+    path = SHARED / "eval" / folder / gold_file
+    if task == "places":
+        from eventwire.evaluation.places import evaluate_places
+
+        return evaluate_places(path, split="heldout")
+    if task == "actors":
+        from eventwire.evaluation.actors import score_reference
+
+        return {"reference_B": score_reference(subset="B")}
+    from eventwire.evaluation.events import evaluate_events
+
+    return evaluate_events(path, split="heldout")
+
+
+def lookup(data: dict[str, Any], dotted: str) -> float:
+    value: Any = data
+    for key in dotted.split("."):
+        value = value[key]
+    return float(value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_floors_hold(name: str) -> None:
+    need_shared()
+    measured = report(name)
+    failures = []
+    for metric, floor in FLOORS[name].items():
+        value = lookup(measured, metric)
+        if value < floor:
+            failures.append(f"{metric}: {value:.4f} < floor {floor}")
+    assert not failures, f"{name} fell below its floors: {failures}"
