@@ -20,6 +20,9 @@ class ErrorCode(StrEnum):
     E008_UNSUPPORTED = "E008"
     E009_MALFORMED = "E009"
     E010_NOT_ENGLISH = "E010"
+    E011_NO_MAIN_TEXT = "E011"
+    E012_FETCH_FAILED = "E012"
+    E013_TRUNCATED = "E013"
     E020_NO_MODEL = "E020"
     E021_NO_ARTEFACT = "E021"
     E099_INTERNAL = "E099"
@@ -36,6 +39,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.E008_UNSUPPORTED: "input kind is not supported",
     ErrorCode.E009_MALFORMED: "record is malformed",
     ErrorCode.E010_NOT_ENGLISH: "article is not in English; skipped",
+    ErrorCode.E011_NO_MAIN_TEXT: "page has no main text to extract",
+    ErrorCode.E012_FETCH_FAILED: "feed could not be fetched",
+    ErrorCode.E013_TRUNCATED: "archive is truncated or corrupt; records after this point lost",
     ErrorCode.E020_NO_MODEL: "no spaCy English model installed",
     ErrorCode.E021_NO_ARTEFACT: "a model artefact is missing",
     ErrorCode.E099_INTERNAL: "internal error while coding",

@@ -1,0 +1,257 @@
+"""RSS and Atom feeds: each entry an Article, from a local file or fetched politely.
+
+Feeds are polled again and again, so fetching is a good citizen: a timeout, a
+User-Agent that says who is asking, conditional requests (ETag and
+Last-Modified, remembered in a small JSON state file the caller chooses) so
+an unchanged feed costs a 304 and nothing else, and a pause between requests
+to the same host. Entry bodies are HTML fragments; their markup is stripped
+here rather than by a page extractor, which would throw short snippets away.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+
+from eventwire import __version__ as _version
+from eventwire.errors import ErrorCode, InputError
+from eventwire.model import Article
+from eventwire.readers.html import url_id
+from eventwire.readers.text import check_text, content_id
+from eventwire.structure import structure_plain_text
+
+MAX_FEED_BYTES = 20_000_000
+USER_AGENT = f"eventwire/{_version} (news event coder; polite feed reader)"
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote section article tr table pre hr "
+    "figure figcaption header footer dd dt".split()
+)
+SKIP_TAGS = frozenset(("script", "style", "noscript", "iframe", "svg"))
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIP_TAGS:
+            self.skipping += 1
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """Paragraphs of an HTML fragment as plain text, one blank line between blocks."""
+    if "<" not in fragment and "&" not in fragment:
+        text = fragment
+    else:
+        collector = _TextCollector()
+        try:
+            collector.feed(fragment)
+            collector.close()
+        except (AssertionError, ValueError):  # html.parser gives up on some broken markup
+            pass
+        text = "".join(collector.parts)
+    blocks = (" ".join(block.split()) for block in text.split("\n\n"))
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _struct_to_iso(value: Any) -> str | None:
+    try:
+        return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _text_of(entry: Any, key: str) -> str | None:
+    value = entry.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def entry_to_article(entry: Any, feed_title: str | None, where: str) -> Article | InputError:
+    """One feed entry to an Article: the longest of its content and summary, as text."""
+    candidates: list[str] = []
+    for content in entry.get("content") or []:
+        if isinstance(content, dict) and isinstance(content.get("value"), str):
+            candidates.append(content["value"])
+    summary = _text_of(entry, "summary")
+    if summary:
+        candidates.append(summary)
+    texts = [html_to_text(c) for c in candidates]
+    text = max(texts, key=len, default="")
+    link = _text_of(entry, "link")
+    guid = _text_of(entry, "id")
+    doc_id = url_id(link) if link else url_id(guid) if guid else content_id(text or where)
+    if not text:
+        return InputError(doc_id, ErrorCode.E011_NO_MAIN_TEXT, "entry has no content or summary")
+    problem = check_text(text, doc_id)
+    if problem:
+        return problem
+    title = _text_of(entry, "title")
+    published = _struct_to_iso(entry.get("published_parsed")) or _struct_to_iso(
+        entry.get("updated_parsed")
+    )
+    article = structure_plain_text(
+        text, doc_id=doc_id, title=html_to_text(title) if title else None, published=published
+    )
+    article.url = link
+    article.source = feed_title
+    article.byline = _text_of(entry, "author") or article.byline
+    return article
+
+
+def read_feed_bytes(data: bytes, origin: str) -> Iterator[Article | InputError]:
+    """Articles from every entry of an RSS/Atom document; one error if it is not a feed."""
+    if not data.strip():
+        yield InputError(origin, ErrorCode.E002_EMPTY)
+        return
+    if len(data) > MAX_FEED_BYTES:
+        yield InputError(origin, ErrorCode.E005_TOO_LARGE, f"{len(data)} bytes")
+        return
+    try:
+        # bytes, never str: feedparser takes a str for a URL or a file name
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - the parser's failure is the input's fault
+        yield InputError(origin, ErrorCode.E009_MALFORMED, f"feed not parsed: {type(exc).__name__}")
+        return
+    entries = parsed.get("entries") or []
+    if not entries:
+        if parsed.get("bozo") or not parsed.get("version"):
+            yield InputError(origin, ErrorCode.E009_MALFORMED, "not an RSS or Atom feed")
+        return
+    feed_title = _text_of(parsed.get("feed") or {}, "title")
+    for number, entry in enumerate(entries, start=1):
+        try:
+            yield entry_to_article(entry, feed_title, f"{origin}#{number}")
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the feed
+            yield InputError(f"{origin}#{number}", ErrorCode.E009_MALFORMED, type(exc).__name__)
+
+
+def read_feed_file(path: Path) -> Iterator[Article | InputError]:
+    yield from read_feed_bytes(path.read_bytes(), origin=str(path))
+
+
+class FeedFetcher:
+    """Fetches feed URLs with timeouts, conditional requests and a per-host pause.
+
+    ``state_path`` is a JSON file mapping each feed URL to its last ETag and
+    Last-Modified; it is read once and rewritten after every successful fetch.
+    """
+
+    def __init__(
+        self,
+        state_path: Path | None = None,
+        timeout: float = 15.0,
+        delay: float = 2.0,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.state_path = state_path
+        self.timeout = timeout
+        self.delay = delay
+        self.user_agent = user_agent
+        self.last_request: dict[str, float] = {}
+        self.state: dict[str, dict[str, str]] = self._load_state()
+
+    def _load_state(self) -> dict[str, dict[str, str]]:
+        if self.state_path is None or not self.state_path.exists():
+            return {}
+        try:
+            loaded = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # a damaged state file only costs one unconditional fetch
+        if not isinstance(loaded, dict):
+            return {}
+        return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, dict)}
+
+    def _save_state(self) -> None:
+        if self.state_path is None:
+            return
+        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
+        tmp.write_text(json.dumps(self.state, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.state_path)
+
+    def _wait_for_host(self, host: str) -> None:
+        last = self.last_request.get(host)
+        if last is not None:
+            pause = self.delay - (time.monotonic() - last)
+            if pause > 0:
+                time.sleep(pause)
+        self.last_request[host] = time.monotonic()
+
+    def fetch_bytes(self, url: str) -> bytes | None | InputError:
+        """The feed's bytes; None when the server says it has not changed (304)."""
+        headers = {"User-Agent": self.user_agent, "Accept": "application/rss+xml, "
+                   "application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"}
+        known = self.state.get(url, {})
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("modified"):
+            headers["If-Modified-Since"] = known["modified"]
+        self._wait_for_host(urlsplit(url).netloc.lower())
+        request = urllib.request.Request(url, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                data: bytes = response.read(MAX_FEED_BYTES + 1)
+                etag = response.headers.get("ETag")
+                modified = response.headers.get("Last-Modified")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 304:
+                return None
+            return InputError(url, ErrorCode.E012_FETCH_FAILED, f"HTTP {exc.code}")
+        except TimeoutError:
+            return InputError(url, ErrorCode.E012_FETCH_FAILED, f"timed out after {self.timeout}s")
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                detail = f"timed out after {self.timeout}s"
+            else:
+                detail = str(exc.reason)[:200]
+            return InputError(url, ErrorCode.E012_FETCH_FAILED, detail)
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            return InputError(url, ErrorCode.E012_FETCH_FAILED, detail)
+        entry = {k: v for k, v in (("etag", etag), ("modified", modified)) if v}
+        if entry:
+            self.state[url] = entry
+        else:
+            self.state.pop(url, None)
+        self._save_state()
+        return data
+
+    def fetch(self, url: str) -> Iterator[Article | InputError]:
+        """Articles of the feed at ``url``; nothing when it is unchanged since last time."""
+        result = self.fetch_bytes(url)
+        if result is None:
+            return
+        if isinstance(result, InputError):
+            yield result
+            return
+        yield from read_feed_bytes(result, origin=url)
+
+
+__all__ = [
+    "USER_AGENT", "FeedFetcher", "entry_to_article", "html_to_text", "read_feed_bytes",
+    "read_feed_file",
+]
