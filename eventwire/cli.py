@@ -141,8 +141,10 @@ def places(inputs: InputsArg, out: OutOpt = None) -> None:
 
 def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
     from eventwire.store import Store
+    from eventwire.wirecopies import WireCopyIndex
 
-    stats = {"stored": 0, "skipped": 0, "errors": 0}
+    stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
+    copies = WireCopyIndex()
     with Store(db) as store:
         pending: list[Article | InputError] = []
         for item in read_inputs(inputs):
@@ -157,7 +159,9 @@ def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
                 store.add_error(result)
                 stats["errors"] += 1
             elif isinstance(result, ArticleResult):
-                if store.add_article(result.article, result.events, result.places):
+                original = copies.add(result.article.doc_id, result.article.body)
+                stats["wire_copies"] += original is not None
+                if store.add_article(result.article, result.events, result.places, original):
                     stats["stored"] += 1
                 else:
                     stats["skipped"] += 1
@@ -177,8 +181,8 @@ def ingest(
     """
     stats = _ingest(inputs, db, no_model)
     typer.echo(
-        f"{stats['stored']} stored, {stats['skipped']} already there, {stats['errors']} errors"
-        f" -> {db}", err=True,
+        f"{stats['stored']} stored ({stats['wire_copies']} wire copies), {stats['skipped']} "
+        f"already there, {stats['errors']} errors -> {db}", err=True,
     )
     _exit_status(stats["stored"] + stats["skipped"], stats["errors"])
 

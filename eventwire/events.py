@@ -126,6 +126,10 @@ def _without_coordination(token: Token) -> list[Token]:
     return out
 
 
+def _same_actor(source: Actor | None, target: Actor | None) -> bool:
+    return bool(source and target and source.code and source.code == target.code)
+
+
 def _self_reference(token: Token) -> bool:
     """'our forces', 'us': the speaker's own side, inside a quote."""
     return token.lower_ in ("we", "us") or any(
@@ -373,8 +377,6 @@ class EventCoder:
             for actor in sources:
                 if actor is None:
                     continue
-                if target is not None and actor.code and actor.code == target.code:
-                    continue  # "Iranian officials denied that Tehran ...": not an interaction
                 if target is None and root <= "13":
                     continue  # a statement, appeal or accusation needs someone it is aimed at
                 bonus = 0.15 if target is not None else 0.0
@@ -483,6 +485,8 @@ class EventCoder:
             elif len(found) == 1 and prediction is not None:
                 found = [self._reconcile(found[0], prediction)]
             for item in found:
+                if _same_actor(item.source, item.target):
+                    continue  # "Iranian officials denied that Tehran ...": not an interaction
                 event = self._make_event(doc_id, sentence, item, prediction)
                 if event.confidence < self.threshold:
                     continue

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS articles (
     url VARCHAR,
     source VARCHAR,
     text_sha1 VARCHAR NOT NULL,
+    wire_copy_of VARCHAR,
     n_events INTEGER NOT NULL,
     ingested_at TIMESTAMP NOT NULL
 );
@@ -88,6 +89,7 @@ SELECT cluster_id,
        any_value(place_name) AS place_name,
        count(*) AS mentions,
        count(DISTINCT events.doc_id) AS articles,
+       count(DISTINCT coalesce(a.wire_copy_of, events.doc_id)) AS independent_articles,
        count(DISTINCT coalesce(a.source, events.doc_id)) AS sources
 FROM events LEFT JOIN articles a USING (doc_id)
 GROUP BY cluster_id;
@@ -122,9 +124,17 @@ class Store:
         return row is not None and row[0] == text_sha1(article)
 
     def add_article(
-        self, article: Article, events: list[Event], places: list[PlaceMention]
+        self,
+        article: Article,
+        events: list[Event],
+        places: list[PlaceMention],
+        wire_copy_of: str | None = None,
     ) -> bool:
-        """Store one article with its events and places; False if it was already stored."""
+        """Store one article with its events and places; False if it was already stored.
+
+        ``wire_copy_of`` names an earlier article this one nearly repeats, so
+        counts of independent reports can leave the copy out.
+        """
         if self.has_article(article):
             return False
         con = self.con
@@ -145,9 +155,10 @@ class Store:
                     [_place_row(p) for p in places],
                 )
             con.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [article.doc_id, article.title, article.published, article.url, article.source,
-                 text_sha1(article), len(events), datetime.now(UTC).replace(tzinfo=None)],
+                 text_sha1(article), wire_copy_of, len(events),
+                 datetime.now(UTC).replace(tzinfo=None)],
             )
             con.execute("COMMIT")
         except Exception:

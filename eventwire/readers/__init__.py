@@ -41,10 +41,7 @@ def _read_html_file(path: Path) -> Iterator[ReadResult]:
         yield InputError(str(path), ErrorCode.E005_TOO_LARGE, f"{size} bytes")
         return
     data = path.read_bytes()
-    result = read_html_bytes(data)
-    if isinstance(result, InputError) and result.doc_id == "html":
-        result.doc_id = str(path)  # no URL and no text: the path is the only name it has
-    yield result
+    yield read_html_bytes(data, fallback_id=path.stem)
 
 
 READERS: dict[str, Reader] = {

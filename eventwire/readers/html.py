@@ -72,14 +72,16 @@ def read_html_bytes(
     url: str | None = None,
     fallback_date: str | None = None,
     fast: bool = True,
+    fallback_id: str | None = None,
 ) -> Article | InputError:
     """One page to one Article, or the reason it is not one.
 
     ``doc_id`` wins when given; else the id comes from the URL (given, or the
-    page's canonical one), else from a hash of the extracted text. ``fast``
+    page's canonical one), else ``fallback_id`` (a file's name), else from a hash
+    of the extracted text. ``fast``
     skips trafilatura's slower fallback extractors, which news pages rarely need.
     """
-    where = doc_id or (url_id(url) if url else "html")
+    where = doc_id or (url_id(url) if url else fallback_id or "html")
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     if not raw.strip():
         return InputError(where, ErrorCode.E002_EMPTY)
@@ -99,7 +101,7 @@ def read_html_bytes(
     if len(text.split()) < MIN_WORDS:
         return InputError(where, ErrorCode.E011_NO_MAIN_TEXT, f"{len(text.split())} words")
     page_url = url or _field(doc, "url")
-    article_id = doc_id or (url_id(page_url) if page_url else content_id(text))
+    article_id = doc_id or (url_id(page_url) if page_url else fallback_id or content_id(text))
     if len(text) > MAX_BYTES:
         return InputError(article_id, ErrorCode.E005_TOO_LARGE, f"{len(text)} characters")
     problem = check_text(text, article_id)
