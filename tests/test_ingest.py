@@ -1,4 +1,4 @@
-"""Ingest takes every input kind: a WARC written here, HTML, JSONL, text, and bad files beside them."""
+"""Ingest takes every input kind: a WARC written here, HTML, JSONL, text, and bad files."""
 
 from __future__ import annotations
 
