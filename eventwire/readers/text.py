@@ -12,6 +12,9 @@ MAX_BYTES = 2_000_000
 """Longest article accepted; news articles are far shorter, a dump is not an article."""
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def content_id(text: str) -> str:
     """A stable id for input that has none: a hash of its content."""
     return "sha1-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
@@ -27,7 +30,7 @@ def looks_binary(data: bytes) -> bool:
 
 def decode_bytes(data: bytes) -> str | None:
     """UTF-8 (with or without BOM), else UTF-16 with a BOM, else cp1252 when it decodes cleanly."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_BOMS):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
@@ -56,9 +59,7 @@ def read_text_bytes(data: bytes, doc_id: str) -> Article | InputError:
         return InputError(doc_id, ErrorCode.E002_EMPTY)
     if len(data) > MAX_BYTES:
         return InputError(doc_id, ErrorCode.E005_TOO_LARGE, f"{len(data)} bytes")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        pass  # UTF-16 text has NUL bytes; decode_bytes handles it
-    elif looks_binary(data):
+    if not data.startswith(UTF16_BOMS) and looks_binary(data):  # UTF-16 text has NUL bytes
         return InputError(doc_id, ErrorCode.E003_BINARY)
     text = decode_bytes(data)
     if text is None:
