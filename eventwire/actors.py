@@ -10,6 +10,7 @@ its column header line (the first line that is not a ``#`` comment):
 * ``name aliases country agent role`` -- people;
 * ``code label domestic`` -- sector labels;
 * ``region country aliases`` -- provinces and states (with a country) and world regions (without);
+* ``city country aliases`` -- cities: places, which give a country only to an actor phrase;
 * ``thing`` -- head nouns that never name an actor (places, events, documents).
 
 Multi-valued cells are separated by ``|``. Phrases are matched on tokens through one index keyed
@@ -29,7 +30,7 @@ from eventwire.model import Actor
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
 DEFAULT_FILES = (
     "countries.tsv", "regions.tsv", "sectors.tsv", "agents.tsv", "organisations.tsv",
-    "people.tsv", "things.tsv",
+    "people.tsv", "things.tsv", "cities.tsv",
 )
 
 _TOKEN_RE = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)+|[^\W_]+|'s\b|[-\u2013]|\S")
@@ -57,9 +58,10 @@ _STATE_CUES = frozenset(
     "sheriff".split()
 )
 _ARMED = frozenset({"UAF", "REB", "INS", "MIL"})
-_PROPER = frozenset({"country", "demonym", "capital", "org", "person", "region"})
+_PROPER = frozenset({"country", "demonym", "capital", "org", "person", "region", "city"})
 _KIND_RANK = {
-    "org": 5, "person": 4, "country": 3, "demonym": 3, "region": 3, "capital": 2, "agent": 1,
+    "org": 5, "person": 4, "country": 3, "demonym": 3, "region": 3, "capital": 2, "city": 2,
+    "agent": 1,
 }
 
 
@@ -74,6 +76,12 @@ class Country:
 class Region:
     name: str
     country: str | None
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    country: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,7 @@ class Entry:
     kind: str  # country, demonym, capital, org, person, agent
     tokens: tuple[str, ...]
     case_sensitive: bool
-    value: Country | Region | Org | Person | Term
+    value: Country | Region | City | Org | Person | Term
 
 
 @dataclass(frozen=True)
@@ -224,6 +232,10 @@ class ActorCoder:
                 self._load_term(rec)
             elif "thing" in cols:
                 self.things.add(" ".join(t.key for t in tokenize(rec["thing"])))
+            elif {"city", "country"} <= cols:
+                city = City(rec["city"], rec["country"])
+                for alias in [rec["city"], *_split(rec.get("aliases", ""))]:
+                    self._add("city", alias, city)
             elif {"region", "country"} <= cols:
                 region = Region(rec["region"], rec.get("country") or None)
                 for alias in [rec["region"], *_split(rec.get("aliases", ""))]:
@@ -259,10 +271,12 @@ class ActorCoder:
                     rec.get("kind") or "head")
         self._add("agent", rec["term"], term)
 
-    def _add(self, kind: str, phrase: str, value: Country | Region | Org | Person | Term) -> None:
+    def _add(self, kind: str, phrase: str,
+             value: Country | Region | City | Org | Person | Term) -> None:
         if phrase.lower().startswith("the "):
             phrase = phrase[4:]
-        toks = [t for t in tokenize(phrase) if _is_word(t)]
+        # the possessive stays, as the text's tokens keep it: "Lord's Resistance Army"
+        toks = [t for t in tokenize(phrase) if _is_word(t) or t.raw == "'s"]
         if not toks:
             return
         compact = phrase.replace(".", "").replace("+", "")
@@ -342,6 +356,7 @@ class ActorCoder:
         orgs: list[Match] = []
         people: list[Match] = []
         countries: list[tuple[int, Match]] = []  # (rank, match): lower rank is stronger
+        cities: list[Match] = []
         terms: list[Match] = []
         # "forces, backed by Iranian militias": what follows "backed by" names only the backer
         clause = next((i for i in range(len(toks) - 1)
@@ -372,6 +387,9 @@ class ActorCoder:
                 continue
             if self._name_part(toks, m):
                 continue
+            if isinstance(value, City):
+                cities.append(m)
+                continue
             locative = self._prev_word(toks, m.start) in _LOCATIVE
             if isinstance(value, Org):
                 if not (locative and (countries or people or terms)):
@@ -391,6 +409,10 @@ class ActorCoder:
         if cut is not None and any(m.end <= cut for m in terms):
             # "Hungarian NGOs and free media": the first conjunct has its own head noun
             terms = [m for m in terms if m.end <= cut]
+        elif cut is not None and any(m.entry.kind == "country" and m.end <= cut
+                                     for _, m in countries):
+            # "Russia and the Syrian government": a country by name is a whole first conjunct
+            terms = [m for m in terms if m.end <= cut]
         agent, armed_head = self._agent(toks, terms)
         country: str | None = None
         if countries:
@@ -405,23 +427,38 @@ class ActorCoder:
                 agent = "GOV"  # a capital as metonym: "Washington said"
             if agent is None and terms:
                 agent = "GOV"  # role words only: "Iranian officials", "a Russian spokesman"
+        elif cities and agent is not None and not orgs:
+            # a city is a place; it only tells where an actor is: "a court in Istanbul"
+            city = cities[0].entry.value
+            assert isinstance(city, City)
+            country = city.country
 
         if orgs:
             org = orgs[0].entry.value
             assert isinstance(org, Org)
+            if (org.country and country and country != org.country and countries[0][0] < 2
+                    and countries[0][1].start < orgs[0].start):
+                # "the Philippine Justice Department": the phrase's own country wins
+                return self._make(text, self._name(country, org.agent or agent), country,
+                                  org.agent or agent, backer)
             return Actor(text=text, name=org.name, code=org.code,
-                         country=org.country or country, agent=org.agent or agent, backer=backer)
+                         country=org.country or country, agent=org.agent or agent,
+                         backer=backer)
         if people:
             person = people[0].entry.value
             assert isinstance(person, Person)
             strong = agent not in (None, person.agent) and any(
                 isinstance(m.entry.value, Term) and m.entry.value.priority >= 2 for m in terms)
             p_agent = agent if strong else person.agent
+            if p_agent == "GOV" and any(t.low in _FORMER for t in toks[:people[0].start]):
+                p_agent = "ELI"  # "former Soviet leader Mikhail Gorbachev"
             p_country = person.country or country
             name = person.name if not strong else self._name(p_country, p_agent)
             return self._make(text, name, p_country, p_agent, backer)
         if aligned_gov and agent is None:
             agent = "MIL"
+        if agent is None and not aligned_gov and self._bare_place(toks, countries):
+            return None
         if country is None and agent is None:
             return None
         if country is None and memory is not None and not aligned_gov:
@@ -447,9 +484,11 @@ class ActorCoder:
         return " ".join(parts) if parts else None
 
     @staticmethod
-    def _code_of(value: Country | Region | Org | Person | Term) -> str | None:
+    def _code_of(value: Country | Region | City | Org | Person | Term) -> str | None:
         if isinstance(value, Country):
             return value.iso3
+        if isinstance(value, City):
+            return value.country
         if isinstance(value, Org):
             return value.code
         if isinstance(value, Region):
@@ -457,6 +496,23 @@ class ActorCoder:
         if isinstance(value, Person):
             return value.country
         return None
+
+    @staticmethod
+    def _bare_place(toks: list[Token], countries: list[tuple[int, Match]]) -> bool:
+        """"Crimea", "the Kirkuk": a province or state named alone is a place, not an actor.
+
+        Plural demonyms ("Tibetans") still name people, so an alias ending in -s keeps the code.
+        """
+        if not countries or any(not isinstance(m.entry.value, Region) for _, m in countries):
+            return False
+        covered = {i for _, m in countries for i in range(m.start, m.end)}
+        rest = [t for i, t in enumerate(toks) if _is_word(t) and i not in covered
+                and t.low not in _DETERMINERS and t.raw != "'s"]
+        last = max(countries, key=lambda rm: rm[1].end)[1]
+        value = last.entry.value
+        plural = toks[last.end - 1].low.endswith("s") and isinstance(value, Region) and (
+            " ".join(t.low for t in toks[last.start:last.end]) != value.name.lower())
+        return not rest and not plural
 
     def _thing_head(self, toks: list[Token], named: set[int]) -> bool:
         """Whether the phrase's head noun names a place, event or document, with no owner."""
@@ -494,7 +550,7 @@ class ActorCoder:
     @staticmethod
     def _name_part(toks: list[Token], m: Match) -> bool:
         """"Michael Jordan", "George Washington": a place name inside an unknown person's name."""
-        if m.entry.kind not in ("country", "capital"):
+        if m.entry.kind not in ("country", "capital", "city"):
             return False
         value = m.entry.value
         if m.entry.kind == "country" and not (
@@ -503,9 +559,10 @@ class ActorCoder:
             return False
         prev = toks[m.start - 1] if m.start > 0 else None
         nxt = toks[m.end] if m.end < len(toks) else None
+        after = m.entry.kind != "city"  # "Mumbai Police": a city names its own institutions
         return bool(
             (prev is not None and prev.cap and _is_word(prev) and prev.low not in _DETERMINERS)
-            or (nxt is not None and nxt.cap and _is_word(nxt) and nxt.raw != "'s")
+            or (after and nxt is not None and nxt.cap and _is_word(nxt) and nxt.raw != "'s")
         )
 
     def _disambiguate(self, country: Country, toks: list[Token], focus: str | None) -> str:

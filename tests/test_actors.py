@@ -265,3 +265,51 @@ def test_speed(coder: ActorCoder) -> None:
     for _ in range(500):
         coder.code("the spokesman, US Army Colonel Ryan Dillon, referring to Iran-backed forces")
     assert (time.perf_counter() - started) / 500 < 0.002
+
+
+def _cc(coder: ActorCoder, text: str) -> tuple[str | None, str | None] | None:
+    a = coder.code(text)
+    return (a.country, a.agent) if a else None
+
+
+def test_cities_give_a_country_only_to_actor_phrases(coder: ActorCoder) -> None:
+    assert _cc(coder, "a court in Istanbul") == ("TUR", "JUD")
+    assert _cc(coder, "Mumbai Police") == ("IND", "COP")
+    assert _cc(coder, "police in Basra") == ("IRQ", "COP")
+    assert coder.code("Basra") is None  # a place alone is no actor
+    assert _cc(coder, "UN staff in Geneva") == (None, "IGO")  # an organisation keeps its own
+
+
+def test_bare_province_is_a_place(coder: ActorCoder) -> None:
+    assert coder.code("Crimea") is None
+    assert coder.code("Texas") is None
+    assert _cc(coder, "the Texas governor") == ("USA", "GOV")
+    assert _cc(coder, "Tibetans") == ("CHN", None)  # a plural demonym still names people
+
+
+def test_national_security_council_is_not_the_un(coder: ActorCoder) -> None:
+    assert _cc(coder, "the National Security Council") == (None, "GOV")
+    assert _cc(coder, "Burundi's National Security Council") == ("BDI", "GOV")
+    assert _cc(coder, "the UN Security Council") == (None, "IGO")
+
+
+def test_owner_and_head(coder: ActorCoder) -> None:
+    assert _cc(coder, "Erdogan's critics") == ("TUR", "OPP")
+    assert _cc(coder, "former Soviet leader Mikhail Gorbachev") == ("RUS", "ELI")
+    assert _cc(coder, "Russia and the Syrian government") == ("RUS", None)
+    # a national body's table country yields to the phrase's own country
+    assert _cc(coder, "the Philippine Department of Justice") == ("PHL", "GOV")
+    assert _cc(coder, "the Justice Department") == ("USA", "GOV")
+
+
+def test_more_office_holders_and_groups(coder: ActorCoder) -> None:
+    assert _cc(coder, "Hun Sen") == ("KHM", "GOV")
+    assert _cc(coder, "President Michel Temer") == ("BRA", "GOV")
+    assert _cc(coder, "the OPCW") == (None, "IGO")
+    assert _cc(coder, "SPLA-IO fighters") == ("SSD", "REB")
+    assert _cc(coder, "The Moro Islamic Liberation Front") == ("PHL", "REB")
+
+
+def test_possessive_names_match_whole(coder: ActorCoder) -> None:
+    assert _cc(coder, "the Lord's Resistance Army") == ("UGA", "REB")
+    assert _cc(coder, "Sudan People's Liberation Army in Opposition") == ("SSD", "REB")

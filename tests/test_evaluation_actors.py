@@ -21,8 +21,9 @@ EVENTS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "event
 
 def test_reference_is_well_formed() -> None:
     rows = read_reference(REFERENCE)
-    assert len(rows) >= 150
-    assert {r["set"] for r in rows} == {"A", "B"}
+    assert len(rows) >= 270
+    assert {r["set"] for r in rows} == {"A", "B", "C"}
+    assert len([r for r in rows if r["set"] == "C"]) >= 120
     for row in rows:
         assert row["span"]
         assert row["country"] is None or len(row["country"] or "") == 3

@@ -85,7 +85,7 @@ def score_reference(path: Path = REFERENCE, subset: str | None = None) -> dict[s
     """Accuracy against hand labels; each span is coded alone, with no article context.
 
     ``subset`` picks the reference's ``set`` column (A: looked at while rules were written;
-    B: labelled before the coder ever ran on it, the clean figure).
+    B and C: labelled before the coder ever ran on them, the clean figures).
     """
     coder = default_coder()
     rows = [r for r in read_reference(path) if subset is None or r.get("set") == subset]
@@ -153,7 +153,7 @@ def evaluate_actors(gold_path: Path, split: str = "all", limit: int | None = Non
         "spans_per_second": round(n / elapsed, 1) if elapsed > 0 else None,
     }
     if reference is not None and reference.exists():
-        result["reference"] = {s: score_reference(reference, s) for s in ("A", "B")}
+        result["reference"] = {s: score_reference(reference, s) for s in ("A", "B", "C")}
     return result
 
 
