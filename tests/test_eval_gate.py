@@ -32,7 +32,7 @@ def report(name: str) -> dict[str, Any]:
     if task == "actors":
         from eventwire.evaluation.actors import score_reference
 
-        return {"reference_B": score_reference(subset="B")}
+        return {f"reference_{s}": score_reference(subset=s) for s in ("B", "C")}
     from eventwire.evaluation.events import evaluate_events
 
     return evaluate_events(path, split="heldout")
