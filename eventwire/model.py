@@ -22,6 +22,7 @@ class Article:
     url: str | None = None
     source: str | None = None
     byline: str | None = None
+    language: str | None = None  # ISO 639-1, when the reader checked it
     captions: list[str] = field(default_factory=list)
     body_offset: list[tuple[int, int]] = field(default_factory=list)
     """(start in body, start in text) pairs: where each body block came from."""
@@ -145,6 +146,8 @@ class Event:
     event_id: str = ""
     trigger_start: int | None = None
     """Offset of the trigger in Article.text; used to attach places, not exported."""
+    location_precision: str | None = None
+    """How exact the location is: point, city, region or country; stored, not exported."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -69,7 +69,7 @@ class Pipeline:
         )
         for event in events:
             evidence = event.evidence
-            event.location, _ = places_stage.locate_event(
+            event.location, event.location_precision = places_stage.locate_event(
                 evidence.start, evidence.end, event.trigger_start, mentions, focus
             )
             dated = event_date(evidence.sentence, article.published)

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS articles (
     published VARCHAR,
     url VARCHAR,
     source VARCHAR,
+    language VARCHAR,
     text_sha1 VARCHAR NOT NULL,
     wire_copy_of VARCHAR,
     n_events INTEGER NOT NULL,
@@ -55,6 +56,7 @@ CREATE TABLE IF NOT EXISTS events (
     lat DOUBLE,
     lon DOUBLE,
     place_country VARCHAR,
+    place_precision VARCHAR,
     sentence VARCHAR,
     confidence DOUBLE,
     coder VARCHAR,
@@ -144,20 +146,18 @@ class Store:
             for table in ("events", "places", "articles"):
                 con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [article.doc_id])
             if events:
-                con.executemany(
-                    "INSERT OR REPLACE INTO events VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_event_row(e, cluster_id(e)) for e in events],
-                )
+                rows = [_event_row(e, cluster_id(e)) for e in events]
+                marks = ", ".join("?" * len(rows[0]))
+                con.executemany(f"INSERT OR REPLACE INTO events VALUES ({marks})", rows)
             if places:
                 con.executemany(
                     "INSERT OR REPLACE INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [_place_row(p) for p in places],
                 )
             con.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [article.doc_id, article.title, article.published, article.url, article.source,
-                 text_sha1(article), wire_copy_of, len(events),
+                 article.language, text_sha1(article), wire_copy_of, len(events),
                  datetime.now(UTC).replace(tzinfo=None)],
             )
             con.execute("COMMIT")
@@ -196,7 +196,8 @@ def _event_row(event: Event, cluster: str) -> list[Any]:
         src.code if src else None, src.country if src else None, src.agent if src else None,
         tgt.code if tgt else None, tgt.country if tgt else None, tgt.agent if tgt else None,
         loc.name if loc else None, loc.lat if loc else None, loc.lon if loc else None,
-        loc.country if loc else None, event.evidence.sentence, event.confidence, event.coder,
+        loc.country if loc else None, event.location_precision, event.evidence.sentence,
+        event.confidence, event.coder,
         json.dumps(event.to_dict(), ensure_ascii=False),
     ]
 

@@ -58,3 +58,14 @@ def test_ingest_a_mixed_folder_and_a_warc(tmp_path: Path) -> None:
         "SELECT cameo_root, source_country, place_name FROM events WHERE doc_id = 'lagos'"
     ).fetchall()
     assert ("17", "NGA", "Lagos") in lagos
+
+
+def test_language_and_location_precision_are_stored(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": WIRE}) + "\n")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "--db", str(db)])
+    assert result.exit_code == 0
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT language FROM articles").fetchall() == [("en",)]
+    precisions = {r[0] for r in con.execute("SELECT place_precision FROM events").fetchall()}
+    assert precisions and precisions <= {"point", "city", "region", "country"}

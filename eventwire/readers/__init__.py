@@ -111,6 +111,7 @@ def english_only(results: Iterable[ReadResult]) -> Iterator[ReadResult]:
             if language not in (None, "en"):
                 yield InputError(result.doc_id, ErrorCode.E010_NOT_ENGLISH, language)
                 continue
+            result.language = language or "en"  # too short to judge counts as English
         yield result
 
 
