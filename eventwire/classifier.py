@@ -3,7 +3,9 @@
 The shipped artefact is a fine-tuned MiniLM-L6 encoder exported to ONNX and
 quantised to int8, so inference needs only onnxruntime and tokenizers: torch is
 a training-time dependency, never imported here. The artefact lives in
-``eventwire/data/models/plover-v1`` and is built by ``scripts/train_classifier.py``.
+``eventwire/data/models/plover-v2`` (a PLOVER head and a CAMEO five-class head on one
+encoder) and is built by ``scripts/train_classifier.py``; an artefact without the
+five-class head still loads, with ``penta`` None.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 
 from eventwire.errors import ErrorCode, EventwireError
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "data" / "models" / "plover-v1"
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "data" / "models" / "plover-v2"
 REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json")
 
 
@@ -31,6 +33,7 @@ class Prediction:
     confidence: float
     scores: dict[str, float]
     penta: int | None
+    penta_confidence: float | None = None
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -59,7 +62,7 @@ class SentenceClassifier:
         meta: dict[str, Any] = json.loads((directory / "labels.json").read_text("utf-8"))
         self.model_dir = directory
         self.plover_labels: list[str] = list(meta["plover"])
-        self.penta_labels: list[str] | None = meta.get("penta")
+        self.penta_labels: list[str] | None = meta.get("penta") or None
         self.version: str = str(meta.get("version", directory.name))
         self.max_length = int(meta.get("max_length", 128))
 
@@ -74,7 +77,20 @@ class SentenceClassifier:
         self._session = ort.InferenceSession(str(directory / "model.onnx"), options,
                                              providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self._outputs = [o.name for o in self._session.get_outputs()]
+        outputs = {o.name for o in self._session.get_outputs()}
+        if self.penta_labels and "penta_logits" not in outputs:
+            raise EventwireError(ErrorCode.E021_NO_ARTEFACT,
+                                 f"{directory}/labels.json names a five-class head that "
+                                 "model.onnx lacks")
+        # labels.json decides whether the five-class head is read: an artefact without
+        # group names has no trustworthy penta output.
+        self._outputs = ["plover_logits"] + (["penta_logits"] if self.penta_labels else [])
+
+    @property
+    def has_penta(self) -> bool:
+        """Whether predictions carry a CAMEO five-class group (0 statement/appeal .. 4 material
+        conflict)."""
+        return bool(self.penta_labels)
 
     def _run(self, encodings: list[Any]) -> tuple[np.ndarray, np.ndarray | None]:
         width = max(len(e.ids) for e in encodings)
@@ -108,6 +124,7 @@ class SentenceClassifier:
             chunk = order[start : start + step]
             plover_logits, penta_logits = self._run([encodings[i] for i in chunk])
             probs = _softmax(plover_logits)
+            penta_probs = None if penta_logits is None else _softmax(penta_logits)
             for row, index in enumerate(chunk):
                 best = int(probs[row].argmax())
                 out[index] = Prediction(
@@ -115,7 +132,8 @@ class SentenceClassifier:
                     confidence=float(probs[row, best]),
                     scores={lab: float(p) for lab, p in zip(self.plover_labels, probs[row],
                                                              strict=True)},
-                    penta=None if penta_logits is None else int(penta_logits[row].argmax()),
+                    penta=None if penta_probs is None else int(penta_probs[row].argmax()),
+                    penta_confidence=None if penta_probs is None else float(penta_probs[row].max()),
                 )
         return [p for p in out if p is not None]
 

@@ -28,7 +28,7 @@ from eventwire.model import Actor, Event, Evidence
 DATA = Path(__file__).parent / "data"
 CODER_NAME = "rules+model v1"
 RULES_ONLY_NAME = "rules v1"
-OVERRIDE_CONFIDENCE = 0.7
+OVERRIDE_CONFIDENCE = 0.8
 """Classifier confidence above which its type replaces a lone rule event's type."""
 SUBJECTS = ("nsubj", "csubj")
 PASSIVE_SUBJECTS = ("nsubjpass", "csubjpass")

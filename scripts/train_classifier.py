@@ -10,7 +10,7 @@ Only items outside the held-out split (``eventwire.splits.is_heldout``) are trai
 on; scores in the model card are on the held-out split. ``--dev`` instead holds out
 a slice of the training split to compare settings without looking at held-out data.
 
-    .venv/bin/python scripts/train_classifier.py --out eventwire/data/models/plover-v1
+    .venv/bin/python scripts/train_classifier.py --aux-penta --out eventwire/data/models/plover-v2
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from eventwire.splits import is_heldout  # noqa: E402
 
 DATA_DIR = ROOT.parent / "shared" / "eval" / "events"
 MAX_LENGTH = 128
-VERSION = "plover-v1"
+VERSION = "plover-v2"
 
 
 def base_model_dir() -> Path:
@@ -246,12 +246,34 @@ def model_card(meta: dict[str, Any]) -> str:
         for lab in held["labels"])
     penta = meta.get("penta_heldout")
     penta_line = (f"- Five-class CAMEO head on the ConfliBERT held-out split (n={penta['n']}): "
-                  f"accuracy {penta['accuracy']:.3f}, macro-F1 {penta['macro_f1']:.3f}.\n"
+                  f"accuracy {penta['accuracy']:.3f}, macro-F1 {penta['macro_f1']:.3f} "
+                  "(see the five-class section below).\n"
                   if penta else "- No five-class CAMEO head.\n")
-    return f"""# {VERSION}: PLOVER sentence classifier
+    penta_section = ""
+    if penta:
+        rows = "\n".join(f"| {lab} {meta['penta_names'][int(lab)]} | "
+                         f"{penta['per_class_f1'][lab]:.3f} | {penta['support'][lab]} |"
+                         for lab in penta["labels"])
+        penta_section = f"""
+## Five-class CAMEO head (`conflibert_cameo_train.jsonl` held-out split, n={penta['n']})
 
-Version {VERSION}, trained {meta['date']}. Runtime: `eventwire.classifier.SentenceClassifier`
-(onnxruntime + tokenizers; torch is not needed at inference).
+Shipped int8 model, default `batch_size=1`: accuracy {penta['accuracy']:.3f}, macro-F1
+{penta['macro_f1']:.3f}; float32 before quantisation: accuracy
+{meta['penta_heldout_fp32']['accuracy']:.3f}, macro-F1 {meta['penta_heldout_fp32']['macro_f1']:.3f}.
+
+| group | F1 | support |
+|---|---|---|
+{rows}
+
+Confusion (rows gold, columns predicted):
+
+{table(penta)}
+"""
+    return f"""# {meta['version']}: PLOVER sentence classifier
+
+Version {meta['version']}, trained {meta['date']}. Runtime:
+`eventwire.classifier.SentenceClassifier` (onnxruntime + tokenizers; torch is not needed at
+inference).
 
 ## What it is
 
@@ -263,7 +285,8 @@ Exported to ONNX (opset 17) and quantised to int8 with
 truncated to {MAX_LENGTH} tokens). Output: one PLOVER type out of {len(meta['plover_labels'])}
 (CONCEDE and RETREAT are merged as YIELD, as in the training data) with softmax scores
 {'and a CAMEO five-class group (0 statement/appeal, 1 verbal cooperation, 2 material cooperation, '
- '3 verbal conflict, 4 material conflict)' if penta else ''}.
+ '3 verbal conflict, 4 material conflict; CAMEO roots 01-02, 03-05, 06-08, 09-13 and 16, '
+ '14-20 except 16) with its own softmax score' if penta else ''}.
 
 Files: `model.onnx` (int8), `tokenizer.json` (the base model's WordPiece tokenizer),
 `labels.json` (class names, max length, version).
@@ -301,7 +324,7 @@ Several classes have very few held-out items (see support); their F1 is noisy.
 Confusion (rows gold, columns predicted, first four letters):
 
 {table(held)}
-
+{penta_section}
 ## Speed and size
 
 - {meta['speed_1']} sentences/s with 1 thread, {meta['speed_2']} sentences/s with 2 threads
@@ -378,9 +401,13 @@ def main() -> None:
                               torch_predict(model, tokenizer, held_texts)])
     print(f"float32 on {'dev' if args.dev else 'held-out'}: acc {fp32['accuracy']:.3f} "
           f"macro-F1 {fp32['macro_f1']:.3f}", flush=True)
+    five: dict[str, Any] | None = None
     if aux_held:
         pred = torch_predict(model, tokenizer, [t for t, _ in aux_held], head=1)
-        print(f"five-class acc {accuracy_score([y for _, y in aux_held], pred):.3f}", flush=True)
+        five = scores([str(y) for _, y in aux_held], [str(p) for p in pred])
+        print(f"five-class float32 on {'dev' if args.dev else 'held-out'} (n={five['n']}): "
+              f"acc {five['accuracy']:.3f} macro-F1 {five['macro_f1']:.3f} "
+              f"{json.dumps(five['per_class_f1'])}", flush=True)
     if args.dev:
         return
 
@@ -390,7 +417,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     export(model, tokenizer, out)
     tokenizer.save(str(out / "tokenizer.json"))
-    labels_meta = {"version": VERSION, "plover": plover_labels,
+    labels_meta = {"version": out.name, "plover": plover_labels,
                    "penta": penta_names or None, "max_length": MAX_LENGTH, "pooling": "mean",
                    "base_model": "sentence-transformers/all-MiniLM-L6-v2"}
     (out / "labels.json").write_text(json.dumps(labels_meta, indent=2) + "\n", encoding="utf-8")
@@ -399,6 +426,7 @@ def main() -> None:
     preds = clf.predict(held_texts)
     held = scores(held_gold, [p.plover for p in preds])
     meta: dict[str, Any] = {
+        "version": out.name, "penta_names": penta_names,
         "date": dt.date.today().isoformat(), "heldout": held, "heldout_fp32": fp32,
         "plover_labels": plover_labels, "n_train": len(plv_train), "n_aux": len(aux_train),
         "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
@@ -412,6 +440,7 @@ def main() -> None:
         penta_preds = clf.predict([t for t, _ in aux_held])
         meta["penta_heldout"] = scores([str(y) for _, y in aux_held],
                                        [str(p.penta) for p in penta_preds])
+        meta["penta_heldout_fp32"] = five
     meta["dir_size_mb"] = sum(f.stat().st_size for f in out.iterdir()
                               if f.name != "MODEL_CARD.md") / 1e6
     (out / "MODEL_CARD.md").write_text(model_card(meta), encoding="utf-8")

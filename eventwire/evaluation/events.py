@@ -6,8 +6,9 @@ Each gold sentence is coded as a one-sentence article. Two readings are scored:
   ``NONE`` when nothing passes the confidence threshold (a miss).
 * ``sentence``: the type the coder gives the sentence when told it holds an event
   (the gold sets contain only event sentences): the most confident event, else
-  the classifier's label. This is the figure comparable with published
-  sentence classifiers.
+  the classifier's label.
+* ``classifier``: the sentence classifier alone (its PLOVER and five-class
+  heads), the figure comparable with published sentence classifiers.
 
 PLOVER CONCEDE and RETREAT are counted as YIELD, as in the PLV files. The
 split follows :func:`eventwire.splits.is_heldout` on the sentence text.
@@ -142,9 +143,9 @@ def evaluate_events(
     classifier = pipeline.coder.classifier
     predictions = classifier.predict([r["text"] for r in records]) if classifier else []
 
+    names = ("events", "sentence", "classifier") if predictions else ("events", "sentence")
     readings: dict[str, dict[str, list[tuple[Any, Any]]]] = {
-        name: {"plover": [], "penta": [], "root": [], "quad": []}
-        for name in ("events", "sentence")
+        name: {"plover": [], "penta": [], "root": [], "quad": []} for name in names
     }
     for index, (record, result) in enumerate(zip(records, results, strict=True)):
         labels = gold_labels(record)
@@ -157,15 +158,18 @@ def evaluate_events(
             "quad": top.quad_class if top else None,
         }
         sentence = dict(emitted)
-        if top is None and predictions:
+        alone: dict[str, Any] = {}
+        if predictions:
             guess = predictions[index]
             plover = _plover_label(guess.plover)
-            sentence = {
+            alone = {
                 "plover": plover,
                 "penta": guess.penta if guess.penta is not None else _penta_of_plover(plover),
                 "root": None,
                 "quad": _quad_of_plover(plover),
             }
+        if top is None and alone:
+            sentence = alone
         elif top is None:
             code = pipeline.coder.lexicon_guess(docs[index][:])
             if code is not None:
@@ -175,6 +179,8 @@ def evaluate_events(
         for task, gold in labels.items():
             readings["events"][task].append((gold, emitted[task]))
             readings["sentence"][task].append((gold, sentence[task]))
+            if alone and task != "root":
+                readings["classifier"][task].append((gold, alone[task]))
 
     return {
         "gold": gold_path.name,
@@ -182,6 +188,5 @@ def evaluate_events(
         "sentences": len(records),
         "coder": "rules+model" if classifier else "rules",
         "sentences_per_second": round(len(records) / elapsed, 1) if elapsed else None,
-        "events": _scores(readings["events"]),
-        "sentence": _scores(readings["sentence"]),
+        **{name: _scores(pairs) for name, pairs in readings.items()},
     }
