@@ -36,6 +36,8 @@ OBJECTS = ("dobj", "dative", "attr", "oprd")
 TARGET_PREPS = ("against", "on", "at", "with", "to", "into", "from", "toward", "towards", "upon")
 CLAUSE_LINKS = ("xcomp", "advcl", "conj", "ccomp", "pcomp")
 QUOTE_CHARS = '"\u201c\u201d'
+REPORTED_SELF = ("it", "they", "he", "she")
+"""Subject pronouns that, in a reported clause, stand for the reporter ("X said it would")."""
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +102,9 @@ def _in_quote(token: Token, sentence: SentenceInput) -> bool:
 def phrase_tokens(head: Token) -> list[Token]:
     """The noun phrase of ``head``: its left modifiers, appositions and backing clauses.
 
-    Prepositional and relative clauses are left out, so "a copy of the leaflets
-    provided to Reuters" does not turn into Reuters.
+    Relative clauses and most prepositional phrases are left out, so "a copy of
+    the leaflets provided to Reuters" does not turn into Reuters; "of" or "from"
+    a name stays ("diplomats from Poland").
     """
     backing = cues()["backing"]
     tokens = [t for t in head.subtree if t.i <= head.i and t.i >= head.left_edge.i]
@@ -114,6 +117,11 @@ def phrase_tokens(head: Token) -> list[Token]:
             c.dep_ == "appos" for c in head.rights
         ):
             tokens.append(child)
+        elif child.dep_ == "prep" and child.lower_ in ("of", "from") and any(
+            c.dep_ == "pobj" and c.pos_ == "PROPN" for c in child.children
+        ):
+            # "diplomats from Poland", "the president of France": the name says whose
+            tokens.extend(_without_coordination(child))
     return sorted(set(tokens), key=lambda t: t.i)
 
 
@@ -172,6 +180,13 @@ class EventCoder:
             speaker, _ = self._quote_parties(sentence, ctx)
             if speaker:
                 return replace(speaker, text=head.text)
+        if head.pos_ == "PRON" and head.dep_ in SUBJECTS and head.lower_ in REPORTED_SELF:
+            reporter = self._reporting_subject(head)
+            if reporter is not None:
+                # "Russia said it had expelled ...": the pronoun is the one who said it
+                actor = self._code_phrase(reporter, ctx, sentence)
+                if actor is not None:
+                    return replace(actor, text=head.text)
         actor = self._code_phrase(head, ctx, sentence)
         if actor is None and head.dep_ in ("nsubj", "pobj", "dobj"):
             for conj in head.children:
@@ -204,6 +219,17 @@ class EventCoder:
                 ctx.last_speaker = speaker
             return speaker or ctx.last_speaker or ctx.last_source, addressee or ctx.last_target
         return None, None
+
+    @staticmethod
+    def _reporting_subject(pronoun: Token) -> Token | None:
+        """The subject of the verb that reports the pronoun's clause, if it is a name."""
+        clause = pronoun.head
+        if clause.dep_ != "ccomp" or clause.head is clause:
+            return None
+        for child in clause.head.children:
+            if child.dep_ in SUBJECTS and child.pos_ != "PRON":
+                return child
+        return None
 
     def _code_phrase(self, head: Token, ctx: Discourse, sentence: SentenceInput) -> Actor | None:
         """The actor the noun phrase headed by ``head`` names, if any."""
@@ -474,7 +500,6 @@ class EventCoder:
             predictions = list(self.classifier.predict([s.span.text for s in sentences]))
         events: list[Event] = []
         for sentence, prediction in zip(sentences, predictions, strict=True):
-            self._remember_mentions(sentence, ctx)
             found = [
                 *self._verb_events(sentence, ctx),
                 *self._nominal_events(sentence, ctx),
@@ -499,6 +524,7 @@ class EventCoder:
                 if item.target is not None:
                     ctx.memory.remember(item.target)
                     ctx.last_target = item.target
+            self._remember_mentions(sentence, ctx)
         return events
 
     def _remember_mentions(self, sentence: SentenceInput, ctx: Discourse) -> None:

@@ -324,9 +324,10 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
         if ok and "ORG" in labels:
             # an ORG entity may be a place NER mislabelled; take it only when it is the
             # whole entity and the gazetteer knows it as more than a small village
-            ent_span = next(e for e in doc.ents if e.start <= span.start < e.end)
-            ok = _clean_span(ent_span).start == span.start and _clean_span(
-                ent_span).end == span.end and any(
+            ent_span = next((e for e in doc.ents if e.label_ == "ORG"
+                             and e.start < span.end and span.start < e.end), None)
+            ok = ent_span is not None and _clean_span(ent_span).start == span.start and (
+                _clean_span(ent_span).end == span.end) and any(
                     gaz.kinds[x] != KIND_CITY or gaz.populations[x] >= 20_000 for x in ids)
         if ok:
             add(span, ids, "gaz")

@@ -117,3 +117,10 @@ def test_compound_actors_each_act(rules: Pipeline) -> None:
     assert countries == ["HUN", "ROU"]
     joint = code(rules, "Rwanda and Uganda accused Burundi of backing rebels.")
     assert sorted(e.source.country or "" for e in joint if e.source) == ["RWA", "UGA"]
+
+
+def test_reported_pronoun_is_the_reporter(rules: Pipeline) -> None:
+    events = code(rules, "Russia said on Friday that it had expelled two Polish diplomats.")
+    expel = one(events, "16")
+    assert expel.source and expel.source.country == "RUS"
+    assert expel.target and expel.target.country == "POL"
