@@ -403,8 +403,8 @@ class EventCoder:
             for actor in sources:
                 if actor is None:
                     continue
-                if target is None and root <= "13":
-                    continue  # a statement, appeal or accusation needs someone it is aimed at
+                if target is None and root == "01":
+                    continue  # a bare statement aimed at no one is not worth a row
                 bonus = 0.15 if target is not None else 0.0
                 yield Found(cameo, trigger, actor, target, confidence + bonus)
 
