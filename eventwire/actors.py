@@ -1,7 +1,8 @@
 """Actor coding: a mention's text -> country (ISO3), CAMEO sector, organisation and backer.
 
 Everything the coder knows comes from the TSV tables in ``eventwire/data/actors/``; users add
-their own tables in the same formats (``ActorCoder(extra_files=...)``). A table's kind is told by
+their own tables in the same formats (``ActorCoder(extra_files=...)``, or the files listed in
+``$EVENTWIRE_ACTORS`` for the command line). A table's kind is told by
 its column header line (the first line that is not a ``#`` comment):
 
 * ``iso3 name aliases demonyms capitals flags`` -- countries;
@@ -19,6 +20,7 @@ by the first token, so a lookup costs a few dictionary probes per token however 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +30,7 @@ from pathlib import Path
 from eventwire.model import Actor
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "actors"
+ACTORS_ENV = "EVENTWIRE_ACTORS"
 DEFAULT_FILES = (
     "countries.tsv", "regions.tsv", "sectors.tsv", "agents.tsv", "organisations.tsv",
     "people.tsv", "things.tsv", "cities.tsv",
@@ -621,8 +624,13 @@ class ActorCoder:
 
 @lru_cache(maxsize=1)
 def default_coder() -> ActorCoder:
-    """The shared coder built from the project's own tables."""
-    return ActorCoder()
+    """The shared coder: the project's tables, then the user's from ``$EVENTWIRE_ACTORS``.
+
+    ``EVENTWIRE_ACTORS`` lists extra TSV files separated by the path separator
+    (``:`` on Linux); later files add to or override earlier entries.
+    """
+    extra = [p for p in os.environ.get(ACTORS_ENV, "").split(os.pathsep) if p.strip()]
+    return ActorCoder(extra_files=[Path(p) for p in extra])
 
 
 def code_all(texts: Iterable[str], memory: ArticleActors | None = None) -> list[Actor | None]:

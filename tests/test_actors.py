@@ -313,3 +313,18 @@ def test_more_office_holders_and_groups(coder: ActorCoder) -> None:
 def test_possessive_names_match_whole(coder: ActorCoder) -> None:
     assert _cc(coder, "the Lord's Resistance Army") == ("UGA", "REB")
     assert _cc(coder, "Sudan People's Liberation Army in Opposition") == ("SSD", "REB")
+
+
+def test_users_add_their_own_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "mine.tsv"
+    table.write_text("# a user's own organisations\ncode\tname\tcountry\tagent\taliases\n"
+                     "KENNGOSKA\tSauti ya Kazi\tKEN\tNGO\tSKA\n")
+    assert ActorCoder().code("Sauti ya Kazi") is None
+    monkeypatch.setenv("EVENTWIRE_ACTORS", str(table))
+    default_coder.cache_clear()
+    try:
+        actor = default_coder().code("SKA activists")
+        assert actor is not None and (actor.code, actor.country) == ("KENNGOSKA", "KEN")
+    finally:
+        monkeypatch.delenv("EVENTWIRE_ACTORS")
+        default_coder.cache_clear()
