@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from eventwire.gazetteer import KIND_COUNTRY, get_gazetteer, normalize, skeleton
@@ -59,16 +57,16 @@ def test_no_entries_from_lowercase_transcriptions(gaz) -> None:  # type: ignore[
         gaz.names[i].lower() == "the" for i in gaz.lookup("the", fuzzy=False))
 
 
-def test_cached_load_is_fast(gaz) -> None:  # type: ignore[no-untyped-def]
+def test_second_load_reads_the_cache(gaz) -> None:  # type: ignore[no-untyped-def]
     from eventwire import gazetteer
 
-    assert gazetteer.cache_path().exists()
-    start = time.perf_counter()
+    cache = gazetteer.cache_path()
+    assert cache.exists()
+    built = cache.stat().st_mtime_ns
     gazetteer.get_gazetteer.cache_clear()
     again = gazetteer.get_gazetteer()
-    elapsed = time.perf_counter() - start
+    assert cache.stat().st_mtime_ns == built, "the index was rebuilt instead of read"
     assert len(again) == len(gaz) > 200_000
-    assert elapsed < 3.0  # well under a second on a quiet machine
 
 
 def test_lookup_never_adds_an_article_while_the_name_itself_matches(gaz) -> None:  # type: ignore[no-untyped-def]
