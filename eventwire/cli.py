@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from eventwire import __version__
-from eventwire.errors import EventwireError, InputError
+from eventwire.errors import ErrorCode, EventwireError, InputError
 from eventwire.export import FORMATS, write_records
 from eventwire.model import Article
 from eventwire.pipeline import ArticleResult, Pipeline
@@ -36,7 +36,11 @@ err = Console(stderr=True)
 SAMPLES = Path(__file__).parent / "samples"
 
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Files (.txt, .jsonl), folders, or - for stdin.")
+    list[str],
+    typer.Argument(
+        help="Files (.txt, .jsonl, .html, .warc[.gz], .rss/.atom/.xml), folders, feed URLs, "
+        "or - for stdin."
+    ),
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")]
 NoModelOpt = Annotated[
@@ -133,8 +137,14 @@ def places(inputs: InputsArg, out: OutOpt = None) -> None:
                 _report(item)
                 failed += 1
                 continue
+            try:
+                mentions = find_places(item)
+            except Exception as exc:  # one bad article must not stop the batch
+                _report(InputError(item.doc_id, ErrorCode.E099_INTERNAL, repr(exc)[:200]))
+                failed += 1
+                continue
             coded += 1
-            for mention in find_places(item):
+            for mention in mentions:
                 handle.write(json.dumps(mention.to_dict(), ensure_ascii=False) + "\n")
     _exit_status(coded, failed)
 

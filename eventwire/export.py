@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from eventwire.model import EVENT_FIELDS
@@ -63,8 +63,3 @@ def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> i
         count += 1
     return count
 
-
-def iter_jsonl(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    for line in lines:
-        if line.strip():
-            yield json.loads(line)
