@@ -77,12 +77,12 @@ def _pipeline(no_model: bool, threshold: float = 0.5) -> Pipeline:
 
 
 def _coded(
-    items: Iterable[ReadResult], no_model: bool, threshold: float = 0.5, total: int | None = None
+    items: Iterable[ReadResult], no_model: bool, threshold: float = 0.5
 ) -> Iterator[ArticleResult | InputError]:
     """Pipeline results with progress shown and per-input errors reported."""
     pipeline = _pipeline(no_model, threshold)
     with _progress() as progress:
-        task = progress.add_task("coding articles", total=total)
+        task = progress.add_task("coding articles", total=None)
         for result in pipeline.run(items):
             progress.advance(task)
             if isinstance(result, InputError):
@@ -156,15 +156,16 @@ def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
     stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
     copies = WireCopyIndex()
     with Store(db) as store:
-        pending: list[Article | InputError] = []
-        for item in read_inputs(inputs):
-            if isinstance(item, InputError):
-                pending.append(item)
-            elif store.has_article(item):
-                stats["skipped"] += 1
-            else:
-                pending.append(item)
-        for result in _coded(pending, no_model, total=len(pending)):
+
+        def fresh() -> Iterator[ReadResult]:
+            """Inputs streamed one by one (never a whole corpus in memory), stored ones skipped."""
+            for item in read_inputs(inputs):
+                if isinstance(item, Article) and store.has_article(item):
+                    stats["skipped"] += 1
+                else:
+                    yield item
+
+        for result in _coded(fresh(), no_model):
             if isinstance(result, InputError):
                 store.add_error(result)
                 stats["errors"] += 1
