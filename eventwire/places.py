@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,7 @@ POINT_FEATURES = frozenset({"garrison", "military base", "border crossing", "str
 REGION_FEATURES = frozenset({"admin1", "continent", "desert", "region", "river", "sea",
                              "ocean", "strait", "peninsula", "disputed area", "district",
                              "county"})
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)", re.IGNORECASE)
 TRAILING_PUNCT = frozenset(",.;:-–—'’\"”“()[]")
 
 # resolution weights (tuned on the train split of the gold sets only)
@@ -61,6 +62,7 @@ W_STATE_CONTEXT = 2.5
 W_NEAR = 3.0
 GAZ_ONLY_MIN_POP = 1000
 GAZ_ONLY_MIN_POP_UNCUED = 20_000
+EMBEDDED_MIN_POP = 50_000
 
 
 Votes = defaultdict[str, float]
@@ -239,6 +241,25 @@ def _strong_place(gaz: Gazetteer, ids: list[int]) -> bool:
     return any(gaz.kinds[i] in (KIND_COUNTRY, KIND_ADMIN1, KIND_CONTINENT) for i in ids)
 
 
+def _embedded_place(doc: Doc, org: Span, span: Span, gaz: Gazetteer, ids: list[int]) -> bool:
+    """A well-known place named inside an organisation's name ("Texas Department of
+    Transportation", "University of Nebraska", "U.S. Army") is still a place mention:
+    a country, state or county heading the name, or such a place or a city after "of"."""
+    heads = span.start == _clean_span(org).start
+    after_of = span.start > org.start and doc[span.start - 1].lower_ in ("of", "in", "at", "for")
+    if not (heads or after_of) or (len(span.text) < 3 and not span.text.isupper()):
+        return False
+    key = normalize(span.text)
+    long_name = heads and _clean_span(org).end - span.end >= 2
+    # a town only after "of" or heading a longer name ("Paris Hilton" is a person), and
+    # only under its own name:
+    # alternates ("Human" for Uman) are ordinary words
+    return any(gaz.kinds[x] in (KIND_COUNTRY, KIND_ADMIN1, KIND_ADMIN2, KIND_CONTINENT)
+               or (after_of or long_name) and gaz.kinds[x] == KIND_CITY
+               and gaz.populations[x] >= EMBEDDED_MIN_POP and normalize(gaz.names[x]) == key
+               for x in ids)
+
+
 def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
     """Toponym spans in ``doc``, with their gazetteer candidates."""
     gaz = gaz or get_gazetteer()
@@ -284,9 +305,13 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
     i = 0
     while i < n:
         tok = doc[i]
-        lead_article = tok.lower_ in lead_articles and i + 1 < n and doc[i + 1].text == "-"
-        if taken[i] or not (_capitalised(tok.text) or lead_article) or tok.pos_ not in (
-                "PROPN", "NOUN", "ADJ", "X"):
+        lead = tok.lower_ in lead_articles
+        lead_article = lead and i + 1 < n and doc[i + 1].text == "-"
+        # "At Tanf": a capitalised article heads the name only where the gazetteer
+        # has the whole name with it; lower-case "at Tanf" is a preposition
+        lead_word = lead and not lead_article and _capitalised(tok.text)
+        if taken[i] or not (_capitalised(tok.text) or lead_article) or (
+                tok.pos_ not in ("PROPN", "NOUN", "ADJ", "X") and not lead_word):
             i += 1
             continue
         match = None
@@ -294,6 +319,8 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
             span = doc[i:i + size]
             last = span[-1]
             if any(taken[t] for t in range(span.start, span.end)):
+                continue
+            if lead_word and (size == 1 or not gaz.is_exact(span.text)):
                 continue
             if not _capitalised(last.text) or span.sent.start != doc[span.end - 1].sent.start:
                 continue
@@ -314,7 +341,7 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
         cued = len(span) > 1 or _preposition(span) is not None or _followed_by_region(
             doc, span, gaz)
         ok = _gaz_only_ok(gaz, ids, cued) and all(
-            t.pos_ == "PROPN" for t in span if _capitalised(t.text))
+            t.pos_ == "PROPN" for t in span[1 if lead_word else 0:] if _capitalised(t.text))
         ok = ok and not person_like(span, ids)
         if labels & BLOCKING_LABELS:
             # NER said person/language/...: overruled by a country name or by a locative
@@ -326,17 +353,41 @@ def recognise(doc: Doc, gaz: Gazetteer | None = None) -> list[_Candidate]:
             # whole entity and the gazetteer knows it as more than a small village
             ent_span = next((e for e in doc.ents if e.label_ == "ORG"
                              and e.start < span.end and span.start < e.end), None)
-            ok = ent_span is not None and _clean_span(ent_span).start == span.start and (
-                _clean_span(ent_span).end == span.end) and any(
-                    gaz.kinds[x] != KIND_CITY or gaz.populations[x] >= 20_000 for x in ids)
+            whole = ent_span is not None and _clean_span(ent_span).start == span.start and (
+                _clean_span(ent_span).end == span.end)
+            ok = (whole and any(gaz.kinds[x] != KIND_CITY or gaz.populations[x] >= 20_000
+                                for x in ids)) or (
+                ent_span is not None and _embedded_place(doc, ent_span, span, gaz, ids))
         if ok:
             add(span, ids, "gaz")
             i = span.end
         else:
             i += 1
+    _streets(doc, taken, add)
     _propagate(doc, gaz, found, taken, blocked, people, add)
     found.sort(key=lambda c: c.start)
     return found
+
+
+def _streets(doc: Doc, taken: list[bool], add: Callable[[Span, list[int], str], None]
+             ) -> None:
+    """Street names ("Main Street", "Hungerford St.", "14th Avenue"): capitalised words
+    closed by a street word. The gazetteer has no streets; they are placed in the
+    article's town at resolution."""
+    closers = words("street")
+    for i, tok in enumerate(doc):
+        if taken[i] or i == 0 or tok.lower_.rstrip(".") not in closers \
+                or not _capitalised(tok.text):
+            continue
+        start = i
+        while start > tok.sent.start and i - start < MAX_EXTEND and not taken[start - 1] and (
+                _capitalised(doc[start - 1].text) or _ORDINAL.fullmatch(doc[start - 1].text)):
+            start -= 1
+        while start < i and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        if start == i:
+            continue
+        add(doc[start:i + 1], [], "street")
 
 
 def _propagate(doc: Doc, gaz: Gazetteer, found: list[_Candidate], taken: list[bool],
@@ -525,17 +576,34 @@ def find_places(article: Article, doc: Doc | None = None) -> list[PlaceMention]:
         return article.text_offset(pos) if use_body and article.body_offset else pos
 
     mentions: list[PlaceMention] = []
-    for cand, (idx, conf) in zip(candidates, resolve(candidates, gaz), strict=True):
+    resolved = resolve(candidates, gaz)
+    town = _town(gaz, [idx for idx, _ in resolved])
+    for cand, (idx, conf) in zip(candidates, resolved, strict=True):
         start, end = to_text(cand.start), to_text(cand.start) + (cand.end - cand.start)
+        place = gaz.place(idx) if idx is not None else None
+        if cand.source == "street" and town is not None:
+            # a street lies in the article's town: its point stands for the street's
+            place = replace(gaz.place(town), name=cand.text, feature="street",
+                            geonameid=None, population=0)
+            conf = 0.5
         mentions.append(LocatedMention(
             doc_id=article.doc_id, text=cand.text, start=start, end=end,
-            place=gaz.place(idx) if idx is not None else None, confidence=conf,
+            place=place, confidence=conf,
             preposition=cand.preposition, sentence_start=to_text(cand.sentence_start),
         ))
     if use_body and article.title:
         mentions.extend(_title_mentions(article, gaz, mentions))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _town(gaz: Gazetteer, resolved: list[int | None]) -> int | None:
+    """The article's most mentioned town (else county, else state): where its streets are."""
+    for kinds in ((KIND_CITY,), (KIND_ADMIN2,), (KIND_ADMIN1,)):
+        counts = Counter(i for i in resolved if i is not None and gaz.kinds[i] in kinds)
+        if counts:
+            return counts.most_common(1)[0][0]
+    return None
 
 
 def _title_mentions(article: Article, gaz: Gazetteer, found: list[PlaceMention]

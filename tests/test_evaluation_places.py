@@ -48,3 +48,12 @@ def test_geowebnews_types() -> None:
     gold, ignore = split_gold(toponyms)
     assert [t["start"] for t in gold] == [0, 21]
     assert len(ignore) == 2
+
+
+def test_demonym_gold_is_ignored_by_default() -> None:
+    toponyms = [{"start": 0, "end": 8, "name": "Lebanese"},
+                {"start": 9, "end": 15, "name": "Beirut"}]
+    gold, ignore = split_gold(toponyms)
+    assert [t["name"] for t in gold] == ["Beirut"]
+    gold, ignore = split_gold(toponyms, demonyms="count")
+    assert len(gold) == 2 and not ignore

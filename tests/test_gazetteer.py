@@ -85,3 +85,16 @@ def test_us_counties_are_entries(gaz) -> None:  # type: ignore[no-untyped-def]
     assert hits and hits[0].admin1 == "Louisiana" and hits[0].feature == "county"
     states = {gaz.admin1s[i] for i in gaz.lookup("Henry County")}
     assert {"Tennessee", "Georgia", "Virginia"} <= states
+
+
+def test_regions_counties_and_unions(gaz) -> None:  # type: ignore[no-untyped-def]
+    def first(query: str, feature: str) -> tuple[str, str]:
+        hits = [gaz.place(i) for i in gaz.lookup(query) if gaz.features[i] == feature]
+        assert hits, query
+        return hits[0].name, hits[0].country or ""
+
+    assert first("Rajasthan", "admin1") == ("Rajasthan", "IND")
+    assert first("Eastern Cape", "admin1") == ("Eastern Cape", "ZAF")
+    assert first("Northamptonshire", "county") == ("Northamptonshire", "GBR")
+    assert first("Korean Peninsula", "peninsula")[0] == "Korean Peninsula"
+    assert first("EU", "region")[0] == "European Union"

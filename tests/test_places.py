@@ -185,3 +185,33 @@ def test_town_named_after_a_country_needs_a_neighbour() -> None:
         found = mentions[name].place
         assert found is not None and found.country == iso3, found
         assert found.feature == "country"
+
+
+def test_leading_article_of_a_listed_name_stays_in_the_span() -> None:
+    text = ("Convoys halted outside the supply depot At Tanf on Monday, then drove towards "
+            "the At Tanf base. Aid workers stayed at Tanf for a week.")
+    mentions = [m for m in find_places(article(text)) if "Tanf" in m.text]
+    assert [m.text for m in mentions] == ["At Tanf", "At Tanf", "Tanf"]
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert m.place is not None and m.place.feature == "garrison"
+
+
+def test_places_inside_organisation_names() -> None:
+    text = ("The Texas Department of Transportation closed the bridge, and the University "
+            "of Nebraska said classes would resume.")
+    found = {m.text: m for m in find_places(article(text))}
+    assert "Texas" in found and "Nebraska" in found
+    assert found["Texas"].place is not None and found["Texas"].place.feature == "admin1"
+
+
+def test_streets_are_placed_in_the_article_town() -> None:
+    text = ("Firefighters were called to a house on Hungerford Street in Gainesville, "
+            "Florida, late on Friday. Traffic on 13th Avenue was diverted.")
+    mentions = {m.text: m for m in find_places(article(text))}
+    for name in ("Hungerford Street", "13th Avenue"):
+        street = mentions[name].place
+        assert street is not None and street.feature == "street"
+        assert street.lat is not None and street.lon is not None
+        assert km(29.65, -82.32, street.lat, street.lon) < 30
+    assert precision(mentions["Hungerford Street"].place) == "point"
