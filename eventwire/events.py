@@ -30,6 +30,11 @@ CODER_NAME = "rules+model v1"
 RULES_ONLY_NAME = "rules v1"
 OVERRIDE_CONFIDENCE = 0.8
 """Classifier confidence above which its type replaces a lone rule event's type."""
+GROUP_OVERRIDE_CONFIDENCE = 0.9
+"""Five-class confidence above which, with the PLOVER head agreeing, the classifier's type wins."""
+SUBORDINATE_PENALTY = 0.1
+"""Confidence taken from events in subordinate clauses, so the main clause's event leads."""
+SUBORDINATE = ("relcl", "acl", "advcl")
 SUBJECTS = ("nsubj", "csubj")
 PASSIVE_SUBJECTS = ("nsubjpass", "csubjpass")
 OBJECTS = ("dobj", "dative", "attr", "oprd")
@@ -154,6 +159,33 @@ def _quantity_head(head: Token) -> Token:
                 if objects:
                     return objects[0]
     return head
+
+
+def _clause_dependency(token: Token) -> str | None:
+    """The subordinate link ("relcl", "acl", "advcl") above the token's clause, if any."""
+    current = token
+    for _ in range(6):
+        if current.dep_ in SUBORDINATE:
+            return str(current.dep_)
+        if current.head is current or current.dep_ not in CLAUSE_LINKS + ("xcomp", "pcomp"):
+            return None
+        current = current.head
+    return None
+
+
+def _background_clause(token: Token) -> bool:
+    """A relative clause describing a party ("the group, which attacked X in 2015").
+
+    Such a clause tells who the party is, not what happened now; it counts as news
+    only when it carries a date finer than a year ("which attacked X on Monday").
+    """
+    if token.dep_ != "relcl" or token.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    for ent in token.sent.ents:
+        if ent.label_ in ("DATE", "TIME") and token.left_edge.i <= ent.start <= token.right_edge.i:
+            if not (len(ent) == 1 and ent[0].like_num):
+                return False
+    return True
 
 
 class EventCoder:
@@ -297,11 +329,19 @@ class EventCoder:
         return objects + preps + clauses
 
     def _agent(self, verb: Token) -> Token | None:
-        for child in verb.children:
-            if child.dep_ == "agent":
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj":
-                        return pobj
+        """The 'by' phrase of a passive, or of the passive it is coordinated with.
+
+        "were tortured and killed by X": both verbs share the agent.
+        """
+        related = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+        if verb.dep_ == "conj":
+            related.append(verb.head)
+        for node in related:
+            for child in node.children:
+                if child.dep_ == "agent":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return pobj
         return None
 
     # ---- triggers --------------------------------------------------------------
@@ -351,6 +391,55 @@ class EventCoder:
     def _conditional(self, verb: Token) -> bool:
         return any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children)
 
+    def _refusal(self, verb: Token) -> bool:
+        """'will not accept', 'would not end the strike': a negated promise is a refusal.
+
+        CAMEO codes refusing to act (12) even when the refused act is not in the lexicon.
+        """
+        return (
+            verb.pos_ == "VERB"
+            and verb.lemma_ not in cues()["speech"]
+            and any(c.dep_ == "neg" for c in verb.children)
+            and any(c.dep_ == "aux" and c.lemma_ in cues()["refusal"] for c in verb.children)
+            and not self._negated_by_governor(verb)
+        )
+
+    def _negated_by_governor(self, verb: Token) -> bool:
+        """'refused to say it would not ...': a governing verb already cancels the clause."""
+        current = verb
+        for _ in range(3):
+            if current.dep_ not in ("xcomp", "advcl", "ccomp") or current.head is current:
+                return False
+            current = current.head
+            if current.lemma_ in cues()["block"] or any(c.dep_ == "neg" for c in current.children):
+                return True
+        return False
+
+    def _obligation_events(
+        self, sentence: SentenceInput, ctx: Discourse
+    ) -> Iterable[Found]:
+        """'X said Y must withdraw': what a speaker says another must do is a demand."""
+        speech = cues()["speech"]
+        for clause in sentence.span:
+            if clause.dep_ != "ccomp" or clause.head.lemma_ not in speech:
+                continue
+            if not any(c.dep_ == "aux" and c.lemma_ in cues()["obligation"]
+                       for c in clause.children) or any(c.dep_ == "neg" for c in clause.children):
+                continue
+            verb = clause.head
+            if any(c.dep_ == "neg" for c in verb.children) or _in_quote(verb, sentence):
+                continue
+            speaker = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+            addressee = next((c for c in clause.children if c.dep_ in SUBJECTS), None)
+            if speaker is None:
+                continue
+            source = self._code_token(speaker, ctx, sentence)
+            target = self._code_token(addressee, ctx, sentence) if addressee is not None else None
+            if source is None or _same_actor(source, target):
+                continue
+            aux = [c for c in clause.children if c.dep_ == "aux"]
+            yield Found("100", [verb, *aux], source, target, 0.7 if target is not None else 0.6)
+
     def _verb_events(
         self, sentence: SentenceInput, ctx: Discourse
     ) -> Iterable[Found]:
@@ -361,9 +450,14 @@ class EventCoder:
             if token.lemma_ in cues()["light"] and (match is None or match[0].startswith("01")):
                 match = self._light_verb_match(token) or match
             response = token.lemma_ in cues()["response"]
-            if match is None and not (response and self._future(token)):
+            if self._conditional(token):
                 continue
-            if self._negated(token) or self._conditional(token):
+            if self._refusal(token):
+                # "X will not accept the plan", "said it would not end the strike"
+                match = ("120", [token, *(c for c in token.children if c.dep_ == "neg")])
+            elif match is None and not (response and self._future(token)):
+                continue
+            elif self._negated(token):
                 continue
             if token.lemma_ in cues()["speech"] and (match is None or match[0].startswith("01")):
                 continue  # a speech verb introduces what was said; the quote holds the event
@@ -371,10 +465,16 @@ class EventCoder:
             trigger = match[1] if match else [token]
             confidence = 0.7
             root = cameo[:2]
+            if _background_clause(token):
+                continue
+            if _clause_dependency(token) is not None:
+                confidence -= SUBORDINATE_PENALTY
             if self._future(token) and root in ("14", "15", "17", "18", "19", "20"):
                 cameo = "138" if root in ("15", "18", "19", "20") else "130"
                 confidence = 0.65
             subject, passive = self._subject(token)
+            if subject is not None and subject.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
+                subject = token.head  # "fighters, who attacked ...": the fighters act
             source = target = None
             if passive:
                 agent = self._agent(token)
@@ -388,6 +488,8 @@ class EventCoder:
                         target = self._quote_parties(sentence, ctx)[1]
                     else:
                         target = self._code_token(candidate, ctx, sentence)
+                    if _same_actor(source, target) and root != "01":
+                        target = None  # "agreed to resign from the government": not a target
                     if target is not None:
                         break
             partners = [c for c in subject.children if c.dep_ == "conj"] if subject else []
@@ -403,8 +505,13 @@ class EventCoder:
             for actor in sources:
                 if actor is None:
                     continue
-                if target is None and root == "01":
-                    continue  # a bare statement aimed at no one is not worth a row
+                if root == "01":
+                    if target is None and cameo in cues()["plain"]:
+                        continue  # a bare statement aimed at no one is not worth a row
+                    # statements lose to any typed event in the sentence
+                    yield Found(cameo, trigger, actor, target,
+                                confidence - 0.15 + (0.1 if target is not None else 0.0))
+                    continue
                 bonus = 0.15 if target is not None else 0.0
                 yield Found(cameo, trigger, actor, target, confidence + bonus)
 
@@ -504,6 +611,7 @@ class EventCoder:
                 *self._verb_events(sentence, ctx),
                 *self._nominal_events(sentence, ctx),
                 *self._imperative_events(sentence, ctx),
+                *self._obligation_events(sentence, ctx),
             ]
             if not found and prediction is not None:
                 found = list(self._model_event(sentence, prediction, ctx))
@@ -544,14 +652,35 @@ class EventCoder:
         evidence stay. With several events in a sentence the rules keep their codes:
         one sentence label cannot speak for each of them.
         """
-        if prediction.confidence < OVERRIDE_CONFIDENCE:
-            return item
         code = ontology.cameo(item.cameo)
         rule_type = "YIELD" if code.plover in ("CONCEDE", "RETREAT") else code.plover
         if rule_type == prediction.plover:
             return item
         plover = "CONCEDE" if prediction.plover == "YIELD" else prediction.plover
-        return replace(item, cameo=ontology.plover_default_cameo(plover), overridden=True)
+        try:
+            cameo = ontology.plover_default_cameo(plover)
+        except KeyError:
+            return item
+        if prediction.confidence >= OVERRIDE_CONFIDENCE or self._groups_agree(
+            prediction, code.penta_class, ontology.cameo(cameo).penta_class
+        ):
+            return replace(item, cameo=cameo, overridden=True)
+        return item
+
+    @staticmethod
+    def _groups_agree(
+        prediction: Prediction, rule_group: int | None, plover_group: int | None
+    ) -> bool:
+        """The five-class head is sure the rule's CAMEO group is wrong, and the PLOVER head agrees.
+
+        Two heads reading the sentence the same way outweigh one trigger word.
+        """
+        return (
+            prediction.penta is not None
+            and (prediction.penta_confidence or 0.0) >= GROUP_OVERRIDE_CONFIDENCE
+            and prediction.penta != rule_group
+            and prediction.penta == plover_group
+        )
 
     def _model_event(
         self, sentence: SentenceInput, prediction: Prediction, ctx: Discourse

@@ -124,3 +124,74 @@ def test_reported_pronoun_is_the_reporter(rules: Pipeline) -> None:
     expel = one(events, "16")
     assert expel.source and expel.source.country == "RUS"
     assert expel.target and expel.target.country == "POL"
+
+
+def test_own_side_is_not_a_target(rules: Pipeline) -> None:
+    event = one(code(rules, "The Iraqi prime minister agreed to resign from the Iraqi government."),
+                "03")
+    assert event.source and event.source.country == "IRQ"
+    assert event.target is None
+
+
+def test_negated_promise_is_a_refusal(rules: Pipeline) -> None:
+    event = one(code(rules, "Bangladesh said it will not accept refugees from Myanmar."), "12")
+    assert event.source and event.source.country == "BGD"
+    assert event.plover == "REJECT"
+    assert code(rules, "Bangladesh did not accept refugees from Myanmar.") == []
+
+
+def test_what_another_must_do_is_a_demand(rules: Pipeline) -> None:
+    event = one(code(rules, "The French foreign minister said Israel must end its raids on Gaza."),
+                "10")
+    assert event.source and event.source.country == "FRA"
+    assert event.target and event.target.country == "ISR"
+
+
+def test_announced_noun_is_the_event(rules: Pipeline) -> None:
+    events = code(rules, "Egyptian police announced the arrest of ten Muslim Brotherhood members.")
+    assert one(events, "17").evidence.trigger == "announced arrest"
+
+
+def test_relative_clause_background_is_not_news(rules: Pipeline) -> None:
+    old = code(rules, "Kenyan police arrested Al-Shabaab fighters, who attacked a Kenyan army "
+                      "base in 2015.")
+    assert [e.cameo_root for e in old] == ["17"]
+    fresh = code(rules, "Kenyan police arrested Al-Shabaab fighters, who attacked a Kenyan army "
+                        "base on Monday.")
+    attack = one(fresh, "19")
+    assert attack.source and attack.source.code == "SOMINSSHB"
+    top = max(fresh, key=lambda e: e.confidence)
+    assert top.cameo_root == "17"  # the main clause leads
+
+
+def test_coordinated_passives_share_the_agent(rules: Pipeline) -> None:
+    events = code(rules, "Three Afghan villagers were beaten and killed by Taliban fighters.")
+    assert {e.cameo_root for e in events} == {"18", "19"}
+    assert all(e.source and e.source.name == "Taliban" for e in events)
+
+
+def test_specific_statement_stands_without_a_target(rules: Pipeline) -> None:
+    event = one(code(rules, "The Egyptian government expressed concern about the fighting."), "01")
+    assert event.cameo == "012" and event.confidence < 0.7
+    assert code(rules, "The Egyptian government said little about the fighting.") == []
+
+
+def test_lifting_a_measure_is_a_concession(rules: Pipeline) -> None:
+    event = one(code(rules, "Turkey lifted its restrictions on Greek exports."), "08")
+    assert event.source and event.source.country == "TUR"
+    assert event.target and event.target.country == "GRC"
+
+
+def test_two_classifier_heads_outvote_a_trigger() -> None:
+    from eventwire.classifier import Prediction
+    from eventwire.events import EventCoder
+
+    def prediction(plover: str, confidence: float, penta: int, penta_confidence: float
+                   ) -> Prediction:
+        return Prediction(plover, confidence, {plover: confidence}, penta, penta_confidence)
+
+    # the rule read a statement (group 0); both heads read material conflict (group 4)
+    assert EventCoder._groups_agree(prediction("ASSAULT", 0.6, 4, 0.95), 0, 4)
+    assert not EventCoder._groups_agree(prediction("ASSAULT", 0.6, 4, 0.85), 0, 4)
+    assert not EventCoder._groups_agree(prediction("ACCUSE", 0.6, 4, 0.9), 0, 3)
+    assert not EventCoder._groups_agree(prediction("ASSAULT", 0.6, 4, 0.9), 4, 4)
