@@ -653,10 +653,9 @@ class EventCoder:
         one sentence label cannot speak for each of them.
         """
         code = ontology.cameo(item.cameo)
-        rule_type = "YIELD" if code.plover in ("CONCEDE", "RETREAT") else code.plover
-        if rule_type == prediction.plover:
+        if code.plover and ontology.plover_merged(code.plover) == prediction.plover:
             return item
-        plover = "CONCEDE" if prediction.plover == "YIELD" else prediction.plover
+        plover = ontology.plover_canonical(prediction.plover)
         try:
             cameo = ontology.plover_default_cameo(plover)
         except KeyError:
@@ -713,10 +712,7 @@ class EventCoder:
         code = ontology.cameo(item.cameo)
         confidence = item.confidence
         if prediction is not None and code.plover and not item.overridden:
-            agrees = prediction.plover == code.plover or (
-                prediction.plover == "YIELD" and code.plover in ("CONCEDE", "RETREAT")
-            )
-            if agrees:
+            if ontology.plover_merged(prediction.plover) == ontology.plover_merged(code.plover):
                 confidence = min(0.99, confidence + 0.15 * prediction.confidence)
             elif prediction.confidence > 0.9:
                 confidence -= 0.1

@@ -157,6 +157,12 @@ def plover_canonical(event: str) -> str:
         raise KeyError(f"unknown PLOVER event type {event!r}; known: {plover_types()}") from None
 
 
+def plover_merged(event: str) -> str:
+    """The type as the PLV training data labels it: CONCEDE and RETREAT are one YIELD."""
+    name = plover_canonical(event)
+    return "YIELD" if name in ("CONCEDE", "RETREAT") else name
+
+
 def plover_type(event: str) -> PloverType:
     """Full record of a PLOVER type."""
     return _plover_table()[plover_canonical(event)]

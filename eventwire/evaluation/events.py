@@ -31,21 +31,18 @@ NONE = "NONE"
 def _plover_label(label: str | None) -> str:
     if label is None:
         return NONE
-    label = label.upper()
-    if label in ("CONCEDE", "RETREAT"):
-        return "YIELD"
-    if label == "DEMAND":
-        return "REQUEST"
-    return label
+    try:
+        return ontology.plover_merged(label)
+    except KeyError:
+        return label.upper()
 
 
 def _penta_of_plover(plover: str) -> int | None:
     """Five-class group of a PLOVER type through its default CAMEO code."""
     if plover in (NONE, ""):
         return None
-    name = "CONCEDE" if plover == "YIELD" else plover
     try:
-        return ontology.cameo(ontology.plover_default_cameo(name)).penta_class
+        return ontology.cameo(ontology.plover_default_cameo(plover)).penta_class
     except KeyError:
         return None
 
@@ -53,7 +50,7 @@ def _penta_of_plover(plover: str) -> int | None:
 def _quad_of_plover(plover: str) -> int | None:
     if plover in (NONE, ""):
         return None
-    return ontology.plover_quad("CONCEDE" if plover == "YIELD" else plover)
+    return ontology.plover_quad(plover)
 
 
 def gold_labels(record: dict[str, Any]) -> dict[str, Any]:
