@@ -245,7 +245,7 @@ def demo(
 @app.command(name="eval")
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL file.")],
-    task: Annotated[str, typer.Option(help="events, places or actors.")] = "events",
+    task: Annotated[str, typer.Option(help="events, places, actors or articles.")] = "events",
     split: Annotated[str, typer.Option(help="all, train or heldout.")] = "heldout",
     limit: Annotated[int | None, typer.Option(help="Only the first N items.")] = None,
     no_model: NoModelOpt = False,
@@ -263,8 +263,12 @@ def evaluate(
         from eventwire.evaluation.events import evaluate_events
 
         report = evaluate_events(gold, split=split, limit=limit, use_model=not no_model)
+    elif task == "articles":
+        from eventwire.evaluation.articles import evaluate_articles
+
+        report = evaluate_articles(gold, split=split, limit=limit, use_model=not no_model)
     else:
-        raise typer.BadParameter("choose events, places or actors", param_hint="--task")
+        raise typer.BadParameter("choose events, places, actors or articles", param_hint="--task")
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 
