@@ -184,14 +184,14 @@ def test_lifting_a_measure_is_a_concession(rules: Pipeline) -> None:
 
 def test_two_classifier_heads_outvote_a_trigger() -> None:
     from eventwire.classifier import Prediction
-    from eventwire.events import EventCoder
+    from eventwire.events.coder import groups_agree
 
     def prediction(plover: str, confidence: float, penta: int, penta_confidence: float
                    ) -> Prediction:
         return Prediction(plover, confidence, {plover: confidence}, penta, penta_confidence)
 
     # the rule read a statement (group 0); both heads read material conflict (group 4)
-    assert EventCoder._groups_agree(prediction("ASSAULT", 0.6, 4, 0.95), 0, 4)
-    assert not EventCoder._groups_agree(prediction("ASSAULT", 0.6, 4, 0.85), 0, 4)
-    assert not EventCoder._groups_agree(prediction("ACCUSE", 0.6, 4, 0.9), 0, 3)
-    assert not EventCoder._groups_agree(prediction("ASSAULT", 0.6, 4, 0.9), 4, 4)
+    assert groups_agree(prediction("ASSAULT", 0.6, 4, 0.95), 0, 4)
+    assert not groups_agree(prediction("ASSAULT", 0.6, 4, 0.85), 0, 4)
+    assert not groups_agree(prediction("ACCUSE", 0.6, 4, 0.9), 0, 3)
+    assert not groups_agree(prediction("ASSAULT", 0.6, 4, 0.9), 4, 4)

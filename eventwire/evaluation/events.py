@@ -168,7 +168,7 @@ def evaluate_events(
         if top is None and alone:
             sentence = alone
         elif top is None:
-            code = pipeline.coder.lexicon_guess(docs[index][:])
+            code = pipeline.coder.triggers.guess(docs[index][:])
             if code is not None:
                 cameo = ontology.cameo(code)
                 sentence = {"plover": _plover_label(cameo.plover), "penta": cameo.penta_class,

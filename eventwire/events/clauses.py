@@ -1,0 +1,129 @@
+"""Clauses: a verb trigger with its subject and object, active or passive.
+
+"X attacked Y", "Y was attacked by X", "X launched an assault on Y" (light
+verbs), "X and Z accused Y" (one event per joined source), a future or
+conditional act of force coded as a threat, a negated promise as a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+from eventwire.events import grammar, modality
+from eventwire.events.arguments import Arguments
+from eventwire.events.base import register
+from eventwire.events.common import (
+    SUBORDINATE_PENALTY,
+    Discourse,
+    Found,
+    SentenceInput,
+    background_clause,
+    clause_dependency,
+    cues,
+    in_quote,
+    same_actor,
+    self_reference,
+)
+from eventwire.events.triggers import Triggers
+from eventwire.model import Actor
+
+FORCE_ROOTS = ("14", "15", "17", "18", "19", "20")
+
+
+@register("clauses")
+class VerbClauses:
+    def __init__(self, args: Arguments, triggers: Triggers) -> None:
+        self.args = args
+        self.triggers = triggers
+
+    def _trigger(self, token: Token) -> tuple[str, list[Token]] | None:
+        match = self.triggers.match(token, "verb")
+        if token.lemma_ in cues()["light"] and (match is None or match[0].startswith("01")):
+            match = self.triggers.light_verb(token) or match
+        return match
+
+    def find(self, sentence: SentenceInput, ctx: Discourse) -> Iterable[Found]:
+        for token in sentence.span:
+            if token.pos_ not in ("VERB", "AUX") or token.dep_ in ("amod", "compound"):
+                continue
+            match = self._trigger(token)
+            response = token.lemma_ in cues()["response"]
+            if modality.conditional(token):
+                continue
+            if modality.refusal(token):
+                # "X will not accept the plan", "said it would not end the strike"
+                match = ("120", [token, *(c for c in token.children if c.dep_ == "neg")])
+            elif match is None and not (response and modality.future(token)):
+                continue
+            elif modality.negated(token):
+                continue
+            if token.lemma_ in cues()["speech"] and (match is None or match[0].startswith("01")):
+                continue  # a speech verb introduces what was said; the quote holds the event
+            cameo = match[0] if match else "138"
+            trigger = match[1] if match else [token]
+            if background_clause(token):
+                continue
+            yield from self._events(token, cameo, trigger, sentence, ctx)
+
+    def _events(
+        self, token: Token, cameo: str, trigger: list[Token], sentence: SentenceInput,
+        ctx: Discourse,
+    ) -> Iterable[Found]:
+        confidence = 0.7
+        root = cameo[:2]
+        if clause_dependency(token) is not None:
+            confidence -= SUBORDINATE_PENALTY
+        if modality.future(token) and root in FORCE_ROOTS:
+            cameo = "138" if root in ("15", "18", "19", "20") else "130"
+            confidence = 0.65
+        subject, passive = grammar.subject(token)
+        if subject is not None and subject.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
+            subject = token.head  # "fighters, who attacked ...": the fighters act
+        source = target = None
+        if passive:
+            agent = grammar.agent(token)
+            source = self.args.token(agent, ctx, sentence) if agent else None
+            target = self.args.token(subject, ctx, sentence) if subject else None
+        else:
+            source = self.args.token(subject, ctx, sentence) if subject else None
+            target = self._target(token, source, root, sentence, ctx)
+        partners = [c for c in subject.children if c.dep_ == "conj"] if subject else []
+        if target is None and partners and not passive:
+            # "Ethiopia and Eritrea signed an agreement": each side is the other's target
+            target = self.args.token(partners[0], ctx, sentence)
+            partners = []
+        sources: list[Actor | None] = [source]
+        if not passive:
+            # "Hungarian and Romanian officials", "Rwanda and Uganda accused ...": each acts
+            sources += [self.args.token(p, ctx, sentence) for p in partners]
+            sources += self.args.coordinated_modifiers(subject, ctx) if subject else []
+        for actor in sources:
+            if actor is None:
+                continue
+            if root == "01":
+                if target is None and cameo in cues()["plain"]:
+                    continue  # a bare statement aimed at no one is not worth a row
+                # statements lose to any typed event in the sentence
+                yield Found(cameo, trigger, actor, target,
+                            confidence - 0.15 + (0.1 if target is not None else 0.0))
+                continue
+            bonus = 0.15 if target is not None else 0.0
+            yield Found(cameo, trigger, actor, target, confidence + bonus)
+
+    def _target(
+        self, token: Token, source: Actor | None, root: str, sentence: SentenceInput,
+        ctx: Discourse,
+    ) -> Actor | None:
+        for candidate in grammar.target_tokens(token):
+            if in_quote(candidate, sentence) and self_reference(candidate):
+                # "we will defend our forces": the threat is aimed at the addressee
+                target = self.args.quote_parties(sentence, ctx)[1]
+            else:
+                target = self.args.token(candidate, ctx, sentence)
+            if same_actor(source, target) and root != "01":
+                target = None  # "agreed to resign from the government": not a target
+            if target is not None:
+                return target
+        return None

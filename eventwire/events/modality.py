@@ -1,0 +1,55 @@
+"""What cancels or shifts an event: negation, blocking verbs, future, conditions, refusals."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from eventwire.events.common import cues
+
+
+def negated(verb: Token) -> bool:
+    """Negated, or governed by a verb that cancels it ("refused to attack", "intend to ...")."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    current = verb
+    for _ in range(3):
+        if current.dep_ not in ("xcomp", "advcl", "ccomp") or current.head is current:
+            return False
+        current = current.head
+        if current.lemma_ in cues()["block"]:
+            return True
+    return False
+
+
+def future(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lemma_ in cues()["future"] for c in verb.children)
+
+
+def conditional(verb: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children)
+
+
+def negated_by_governor(verb: Token) -> bool:
+    """'refused to say it would not ...': a governing verb already cancels the clause."""
+    current = verb
+    for _ in range(3):
+        if current.dep_ not in ("xcomp", "advcl", "ccomp") or current.head is current:
+            return False
+        current = current.head
+        if current.lemma_ in cues()["block"] or any(c.dep_ == "neg" for c in current.children):
+            return True
+    return False
+
+
+def refusal(verb: Token) -> bool:
+    """'will not accept', 'would not end the strike': a negated promise is a refusal.
+
+    CAMEO codes refusing to act (12) even when the refused act is not in the lexicon.
+    """
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_ not in cues()["speech"]
+        and any(c.dep_ == "neg" for c in verb.children)
+        and any(c.dep_ == "aux" and c.lemma_ in cues()["refusal"] for c in verb.children)
+        and not negated_by_governor(verb)
+    )
