@@ -148,6 +148,8 @@ class Event:
     """Offset of the trigger in Article.text; used to attach places, not exported."""
     location_precision: str | None = None
     """How exact the location is: point, city, region or country; stored, not exported."""
+    attribution: str | None = None
+    """How sure the text is of the source: stated, claimed or suspected; None without one."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +165,7 @@ class Event:
             "goldstein": self.goldstein,
             "source": self.source.to_dict() if self.source else None,
             "target": self.target.to_dict() if self.target else None,
+            "attribution": self.attribution,
             "location": self.location.to_dict() if self.location else None,
             "evidence": self.evidence.to_dict(),
             "confidence": round(self.confidence, 3),
@@ -172,6 +175,6 @@ class Event:
 
 EVENT_FIELDS = (
     "event_id", "doc_id", "date", "date_precision", "cameo", "cameo_root", "plover",
-    "plover_mode", "quad_class", "goldstein", "source", "target", "location",
+    "plover_mode", "quad_class", "goldstein", "source", "target", "attribution", "location",
     "evidence", "confidence", "coder",
 )

@@ -20,6 +20,8 @@ from eventwire.dates import event_date
 from eventwire.dedup import merge_within_article
 from eventwire.errors import ErrorCode, InputError
 from eventwire.events import Discourse, EventCoder, SentenceInput, quote_ranges
+from eventwire.events.common import cues
+from eventwire.events.sides import settle_sides
 from eventwire.model import Article, Event, PlaceMention
 from eventwire.nlp import get_nlp
 
@@ -92,8 +94,10 @@ class Pipeline:
         for event in events:
             evidence = event.evidence
             event.location, event.location_precision = places_stage.locate_event(
-                evidence.start, evidence.end, event.trigger_start, mentions, focus
+                evidence.start, evidence.end, event.trigger_start, mentions, focus,
+                verbal=event.plover in cues()["placeless"],
             )
+            settle_sides(event, focus.country if focus else None)
             dated = event_date(evidence.sentence, article.published)
             if dated:
                 event.date, event.date_precision = dated

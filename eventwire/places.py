@@ -677,12 +677,18 @@ def article_focus(mentions: list[PlaceMention]) -> Place | None:
 
 
 def locate_event(sentence_start: int, sentence_end: int, trigger_start: int | None,
-                 mentions: list[PlaceMention], focus: Place | None
+                 mentions: list[PlaceMention], focus: Place | None, verbal: bool = False
                  ) -> tuple[Place | None, str]:
     """The event's own place: a place governed by a locative preposition nearest the
-    trigger, else the most specific place in the sentence, else the article focus."""
+    trigger, else the most specific place in the sentence, else the article focus.
+
+    A verbal event (a statement, an accusation, a demand) happens where it was said,
+    which news rarely tells: it gets a place only from a locative phrase in its
+    sentence ("at talks in Jeddah"), never from the article's focus.
+    """
     inside = [m for m in mentions if m.place is not None
-              and sentence_start <= m.start and m.end <= sentence_end]
+              and sentence_start <= m.start and m.end <= sentence_end
+              and (not verbal or getattr(m, "preposition", None))]
     if inside:
         anchor = trigger_start if trigger_start is not None else sentence_start
 
@@ -695,6 +701,6 @@ def locate_event(sentence_start: int, sentence_end: int, trigger_start: int | No
 
         best = max(inside, key=rank)
         return best.place, precision(best.place)
-    if focus is not None:
+    if focus is not None and not verbal:
         return focus, precision(focus)
     return None, "country"

@@ -21,7 +21,16 @@ def test_readme_tour_matches_the_commands() -> None:
 
 def test_readme_names_every_stage_module() -> None:
     readme = (ROOT / "README.md").read_text()
-    for module in ("structure.py", "nlp.py", "actors.py", "events.py", "classifier.py",
+    for module in ("structure.py", "nlp.py", "actors.py", "events/", "classifier.py",
                    "gazetteer.py", "places.py", "dates.py", "dedup.py", "store.py", "export.py"):
         assert (ROOT / "eventwire" / module).exists()
         assert module in readme, module
+
+
+def test_readme_names_every_event_construction() -> None:
+    from eventwire.events.base import REGISTRY
+    from eventwire.events.coder import EventCoder  # noqa: F401  (registers the constructions)
+
+    readme = (ROOT / "README.md").read_text()
+    for name in REGISTRY:
+        assert f"`{name}`" in readme, name
