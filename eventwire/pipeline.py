@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from eventwire import places as places_stage
 from eventwire.actors import ArticleActors, default_coder
 from eventwire.classifier import SentenceClassifier, default_classifier
-from eventwire.dates import event_date
+from eventwire.dates import event_date, news_day
 from eventwire.dedup import merge_within_article
 from eventwire.errors import ErrorCode, InputError
 from eventwire.events import Discourse, EventCoder, SentenceInput, quote_ranges
@@ -91,6 +91,7 @@ class Pipeline:
         sentences = self.sentences(article, doc)
         events = self.coder.code_sentences(article.doc_id, sentences, Discourse(memory))
         clock.lap("events")
+        day = news_day([s.span.text for s in sentences[:2]], article.published)
         for event in events:
             evidence = event.evidence
             event.location, event.location_precision = places_stage.locate_event(
@@ -98,7 +99,7 @@ class Pipeline:
                 verbal=event.plover in cues()["placeless"],
             )
             settle_sides(event, focus.country if focus else None)
-            dated = event_date(evidence.sentence, article.published)
+            dated = event_date(evidence.sentence, article.published, day)
             if dated:
                 event.date, event.date_precision = dated
         merged = merge_within_article(events)
