@@ -148,6 +148,8 @@ class Event:
     """Offset of the trigger in Article.text; used to attach places, not exported."""
     location_precision: str | None = None
     """How exact the location is: point, city, region or country; stored, not exported."""
+    construction: str = ""
+    """The construction that found it (``events.base.REGISTRY``); not exported."""
     attribution: str | None = None
     """How sure the text is of the source: stated, claimed or suspected; None without one."""
 

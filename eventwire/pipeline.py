@@ -24,6 +24,7 @@ from eventwire.events.common import cues
 from eventwire.events.sides import settle_sides
 from eventwire.model import Article, Event, PlaceMention
 from eventwire.nlp import get_nlp
+from eventwire.retellings import merge_retellings
 
 
 class _Clock:
@@ -102,7 +103,7 @@ class Pipeline:
             dated = event_date(evidence.sentence, article.published, day)
             if dated:
                 event.date, event.date_precision = dated
-        merged = merge_within_article(events)
+        merged = merge_within_article(merge_retellings(events))
         clock.lap("dates+dedup")
         return ArticleResult(article, merged, mentions, len(sentences))
 

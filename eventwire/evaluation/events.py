@@ -5,8 +5,9 @@ Each gold sentence is coded as a one-sentence article. Two readings are scored:
 * ``events``: what ``eventwire code`` emits; the most confident event's type, or
   ``NONE`` when nothing passes the confidence threshold (a miss).
 * ``sentence``: the type the coder gives the sentence when told it holds an event
-  (the gold sets contain only event sentences): the most confident event, else
-  the classifier's label.
+  (the gold sets contain only event sentences): the most confident event a clause
+  states, else the classifier's label, else the most confident event noun (a noun
+  often names an event the sentence only mentions).
 * ``classifier``: the sentence classifier alone (its PLOVER and five-class
   heads), the figure comparable with published sentence classifiers.
 
@@ -23,6 +24,7 @@ from typing import Any
 
 from eventwire import ontology
 from eventwire.evaluation.gold import read_gold
+from eventwire.events.coder import NOMINAL
 from eventwire.model import Article, Event
 
 NONE = "NONE"
@@ -100,6 +102,16 @@ def per_class_f1(pairs: list[tuple[Any, Any]]) -> dict[str, float]:
     return out
 
 
+def _reading(event: Event | None) -> dict[str, Any]:
+    """The labels one event gives its sentence; NONE when there is no event."""
+    return {
+        "plover": _plover_label(event.plover) if event else NONE,
+        "penta": ontology.cameo(event.cameo).penta_class if event else None,
+        "root": event.cameo_root if event else None,
+        "quad": event.quad_class if event else None,
+    }
+
+
 def accuracy(pairs: list[tuple[Any, Any]]) -> float | None:
     return round(sum(g == p for g, p in pairs) / len(pairs), 4) if pairs else None
 
@@ -148,13 +160,10 @@ def evaluate_events(
         labels = gold_labels(record)
         events: list[Event] = result.events
         top = max(events, key=lambda e: e.confidence) if events else None
-        emitted = {
-            "plover": _plover_label(top.plover) if top else NONE,
-            "penta": ontology.cameo(top.cameo).penta_class if top else None,
-            "root": top.cameo_root if top else None,
-            "quad": top.quad_class if top else None,
-        }
-        sentence = dict(emitted)
+        emitted = _reading(top)
+        stated = [e for e in events if e.construction not in NOMINAL]
+        main = max(stated, key=lambda e: e.confidence) if stated else None
+        sentence = _reading(main)
         alone: dict[str, Any] = {}
         if predictions:
             guess = predictions[index]
@@ -165,8 +174,10 @@ def evaluate_events(
                 "root": None,
                 "quad": _quad_of_plover(plover),
             }
-        if top is None and alone:
+        if main is None and alone:
             sentence = alone
+        elif main is None and top is not None:
+            sentence = dict(emitted)
         elif top is None:
             code = pipeline.coder.triggers.guess(docs[index][:])
             if code is not None:

@@ -90,18 +90,24 @@ class VerbClauses:
             source = self.args.token(subject, ctx, sentence) if subject else None
             target = self._target(token, source, root, sentence, ctx)
         partners = [c for c in subject.children if c.dep_ == "conj"] if subject else []
+        mutual = False
         if target is None and partners and not passive:
             # "Ethiopia and Eritrea signed an agreement": each side is the other's target
             target = self.args.token(partners[0], ctx, sentence)
             partners = []
+            mutual = target is not None
         sources: list[Actor | None] = [source]
         if not passive:
             # "Hungarian and Romanian officials", "Rwanda and Uganda accused ...": each acts
             sources += [self.args.token(p, ctx, sentence) for p in partners]
             sources += self.args.coordinated_modifiers(subject, ctx) if subject else []
+        if all(actor is None for actor in sources) and target is not None and (
+                passive or subject is None) and root in FORCE_ROOTS:
+            # "four aid workers were killed": the act happened, whoever did it
+            sources = [None]
+        else:
+            sources = [actor for actor in sources if actor is not None]
         for actor in sources:
-            if actor is None:
-                continue
             if root == "01":
                 if target is None and cameo in cues()["plain"]:
                     continue  # a bare statement aimed at no one is not worth a row
@@ -110,7 +116,7 @@ class VerbClauses:
                             confidence - 0.15 + (0.1 if target is not None else 0.0))
                 continue
             bonus = 0.15 if target is not None else 0.0
-            yield Found(cameo, trigger, actor, target, confidence + bonus)
+            yield Found(cameo, trigger, actor, target, confidence + bonus, mutual=mutual)
 
     def _target(
         self, token: Token, source: Actor | None, root: str, sentence: SentenceInput,

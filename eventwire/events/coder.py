@@ -17,17 +17,21 @@ from eventwire.actors import ActorCoder
 from eventwire.classifier import Prediction, SentenceClassifier
 
 # the constructions register themselves on import, in this order
-from eventwire.events import clauses, grammar, nominal, quotes  # noqa: F401
+from eventwire.events import clauses, event_nouns, grammar, nominal, quotes  # noqa: F401
 from eventwire.events.arguments import Arguments
 from eventwire.events.base import REGISTRY, Construction
 from eventwire.events.common import Discourse, Found, SentenceInput, in_quote, same_actor
 from eventwire.events.triggers import Triggers
-from eventwire.model import Event, Evidence
+from eventwire.model import Actor, Event, Evidence
 
 CODER_NAME = "rules+model v1"
 RULES_ONLY_NAME = "rules v1"
 OVERRIDE_CONFIDENCE = 0.8
 """Classifier confidence above which its type replaces a lone rule event's type."""
+RECONCILED = ("clauses", "quoted-orders", "reported-demands")
+"""Constructions whose type the classifier may correct: a verb's sense is often
+ambiguous ("pressed its offensive"), an event noun's rarely is."""
+NOMINAL = frozenset({"nominal", "event-nouns"})
 GROUP_OVERRIDE_CONFIDENCE = 0.9
 """Five-class confidence above which, with the PLOVER head agreeing, the classifier's type wins."""
 
@@ -46,9 +50,9 @@ class EventCoder:
         self.threshold = threshold
         self.args = Arguments(actor_coder)
         self.triggers = Triggers()
-        self.constructions: list[Construction] = [
-            factory(self.args, self.triggers) for factory in REGISTRY.values()
-        ]
+        self.constructions: dict[str, Construction] = {
+            name: factory(self.args, self.triggers) for name, factory in REGISTRY.items()
+        }
 
     def code_sentences(
         self,
@@ -61,11 +65,17 @@ class EventCoder:
             predictions = list(self.classifier.predict([s.span.text for s in sentences]))
         events: list[Event] = []
         for sentence, prediction in zip(sentences, predictions, strict=True):
-            found = [item for c in self.constructions for item in c.find(sentence, ctx)]
+            found = [replace(item, construction=name)
+                     for name, construction in self.constructions.items()
+                     for item in construction.find(sentence, ctx)]
             if not found and prediction is not None:
                 found = list(self._model_event(sentence, prediction, ctx))
-            elif len(found) == 1 and prediction is not None:
-                found = [self._reconcile(found[0], prediction)]
+            found = merge_tellings(found)
+            typed_by_verb = [i for i, f in enumerate(found) if f.construction in RECONCILED]
+            if len(typed_by_verb) == 1 and prediction is not None:
+                found[typed_by_verb[0]] = self._reconcile(found[typed_by_verb[0]], prediction)
+            found += [replace(f, source=f.target, target=f.source, mutual=False)
+                      for f in found if f.mutual and f.target is not None]
             for item in found:
                 if same_actor(item.source, item.target):
                     continue  # "Iranian officials denied that Tehran ...": not an interaction
@@ -184,7 +194,45 @@ class EventCoder:
             confidence=confidence,
             coder=CODER_NAME if self.classifier is not None else RULES_ONLY_NAME,
             trigger_start=sentence.text_start + min(t.idx for t in item.trigger) - span.start_char,
+            construction=item.construction,
         )
+
+
+def _compatible(a: Actor | None, b: Actor | None) -> bool:
+    return a is None or b is None or a.code == b.code or a.text == b.text
+
+
+def merge_tellings(found: list[Found]) -> list[Found]:
+    """One event told twice in a sentence is one event: "X was killed in an airstrike".
+
+    Events of one PLOVER type whose sides agree where both are known merge into
+    the most confident one, which takes the sides only the other knew. Two verbs
+    of different CAMEO roots stay apart ("were tortured and killed"); a noun and
+    a verb telling one act merge ("was killed in an airstrike").
+    """
+    kept: list[tuple[int, Found]] = []
+    ranked = sorted(enumerate(found), key=lambda pair: -pair[1].confidence)
+    for position, item in ranked:
+        plover = ontology.cameo(item.cameo).plover
+        for index, (first, other) in enumerate(kept):
+            told_by_noun = NOMINAL & {item.construction, other.construction}
+            if (ontology.cameo(other.cameo).plover == plover and plover is not None
+                    and (told_by_noun or other.cameo[:2] == item.cameo[:2])
+                    and _compatible(item.source, other.source)
+                    and _compatible(item.target, other.target)):
+                merged = replace(
+                    other,
+                    source=other.source or item.source,
+                    target=other.target or item.target,
+                    trigger=other.trigger + [t for t in item.trigger if t not in other.trigger],
+                    mutual=other.mutual or item.mutual,
+                )
+                if not same_actor(merged.source, merged.target):
+                    kept[index] = first, merged
+                break
+        else:
+            kept.append((position, item))
+    return [item for _position, item in sorted(kept, key=lambda pair: pair[0])]
 
 
 def groups_agree(prediction: Prediction, rule_group: int | None, plover_group: int | None) -> bool:

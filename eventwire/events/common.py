@@ -72,6 +72,10 @@ class Found:
     target: Actor | None
     confidence: float
     overridden: bool = False  # the type came from the classifier, not the trigger
+    construction: str = ""  # the registered name of the construction that found it
+    mutual: bool = False
+    """Both sides did it to each other ("X and Y signed", "fighting between X and Y"):
+    event data codes one event in each direction."""
 
 
 def quote_ranges(text: str) -> list[tuple[int, int]]:

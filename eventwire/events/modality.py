@@ -53,3 +53,24 @@ def refusal(verb: Token) -> bool:
         and any(c.dep_ == "aux" and c.lemma_ in cues()["refusal"] for c in verb.children)
         and not negated_by_governor(verb)
     )
+
+
+def unreal_noun(token: Token) -> bool:
+    """An event noun under a plan, a call, a prevention, a negation or a future.
+
+    "called for a ceasefire", "rallies are planned", "to prevent protests": the
+    noun names an event that has not happened, so no event is coded from it.
+    """
+    unreal = cues()["unreal"] | cues()["block"]
+    node = token
+    for _ in range(4):
+        if node.head is node:
+            return False
+        node = node.head
+        if node.lemma_ in unreal:
+            return True
+        if node.pos_ in ("VERB", "AUX") and (
+            negated(node) or future(node) or conditional(node)
+        ):
+            return True
+    return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from eventwire.events import modality
 from eventwire.events.arguments import Arguments
 from eventwire.events.base import register
 from eventwire.events.common import Discourse, Found, SentenceInput, cues
@@ -24,9 +25,10 @@ class NominalEvents:
             if token.pos_ == "VERB" and token.dep_ not in ("pcomp", "pobj", "nsubj", "dobj"):
                 continue
             match = self.triggers.match(token, "noun")
-            if match is None:
+            if match is None or modality.unreal_noun(token):
                 continue
             source = target = None
+            mutual = False
             for prep in token.children:
                 if prep.dep_ != "prep":
                     continue
@@ -39,6 +41,7 @@ class NominalEvents:
                     if len(sides) >= 2:
                         source = self.args.token(sides[0], ctx, sentence)
                         target = self.args.token(sides[-1], ctx, sentence)
+                        mutual = True
                 elif prep.lower_ == "by":
                     source = self.args.token(objects[0], ctx, sentence)
                 elif prep.lower_ in ("on", "against", "with"):
@@ -48,4 +51,4 @@ class NominalEvents:
                     source = self.args.token(child, ctx, sentence)
             if source is None or target is None:
                 continue
-            yield Found(match[0], match[1], source, target, 0.7)
+            yield Found(match[0], match[1], source, target, 0.7, mutual=mutual)
