@@ -141,8 +141,8 @@ def event_batches(store: Store, filters: EventFilter, batch_rows: int = 100_000,
                "ORDER BY m.doc_id, m.mention_id")
     else:
         sql = f"SELECT * FROM events e WHERE {where} ORDER BY e.date, e.event_id"
-    cursor = store.con.execute(sql, params)
-    reader: pa.RecordBatchReader = cursor.to_arrow_reader(batch_rows)
+    relation = store.con.sql(sql, params=params)
+    reader: pa.RecordBatchReader = relation.to_arrow_reader(batch_rows)
     yield from reader
 
 

@@ -321,6 +321,11 @@ class Store:
         if not self.read_only and not os.access(self.path, os.W_OK):
             raise StoreError(ErrorCode.E031_DB_READ_ONLY, self.path)
 
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a query, the result read to its end (DuckDB wants it finished)."""
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return rows[0] if rows else None
+
     def _tables(self) -> set[str]:
         rows = self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
@@ -331,7 +336,7 @@ class Store:
         """The schema version of the file: 0 empty, 1 the first layout, 2 this one."""
         tables = self._tables()
         if "schema_info" in tables:
-            row = self.con.execute("SELECT max(version) FROM schema_info").fetchone()
+            row = self.one("SELECT max(version) FROM schema_info")
             return int(row[0]) if row and row[0] is not None else 0
         if "events" in tables:
             return 1
@@ -393,9 +398,7 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def has_article(self, article: Article) -> bool:
-        row = self.con.execute(
-            "SELECT text_sha1 FROM articles WHERE doc_id = ?", [article.doc_id]
-        ).fetchone()
+        row = self.one("SELECT text_sha1 FROM articles WHERE doc_id = ?", [article.doc_id])
         return row is not None and row[0] == text_sha1(article)
 
     def add_article(
@@ -702,15 +705,14 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def is_wire_copy(self, doc_id: str) -> bool:
-        row = self.con.execute("SELECT wire_copy_of FROM articles WHERE doc_id = ?",
-                               [doc_id]).fetchone()
+        row = self.one("SELECT wire_copy_of FROM articles WHERE doc_id = ?", [doc_id])
         return bool(row and row[0])
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for table in ("articles", "mentions", "events", "places", "errors"):
             where = " WHERE deleted_at IS NULL" if table == "events" else ""
-            row = self.con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()
+            row = self.one(f"SELECT count(*) FROM {table}{where}")
             out[table] = int(row[0]) if row else 0
         return out
 
