@@ -583,7 +583,8 @@ class Store:
             "SELECT m.mention_id, m.doc_id, m.event_id, m.family, m.cameo_root, m.date, "
             "m.date_precision, m.source_code, m.source_country, m.source_agent, m.target_code, "
             "m.target_country, m.target_agent, m.lat, m.lon, m.place_country, "
-            "m.place_precision, m.sentence, a.published FROM mentions m "
+            "m.place_precision, m.sentence, m.source_text, m.target_text, m.place_name, "
+            "a.published FROM mentions m "
             f"JOIN articles a USING (doc_id) WHERE {where}", params)
         names = [d[0] for d in cursor.description]
         out = []
@@ -722,8 +723,10 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def is_wire_copy(self, doc_id: str) -> bool:
-        row = self.one("SELECT wire_copy_of FROM articles WHERE doc_id = ?", [doc_id])
-        return bool(row and row[0])
+        """Whether the article shares a wire story with another stored article."""
+        row = self.one("SELECT count(*) FROM articles WHERE copy_group = "
+                       "(SELECT copy_group FROM articles WHERE doc_id = ?)", [doc_id])
+        return bool(row and row[0] > 1)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
