@@ -43,9 +43,10 @@ SITES = Path(__file__).resolve().parent / "data" / "event_sites.tsv"
 # content-word overlap still needed, by how many of (source, target, place, site) agree
 NEEDED_OVERLAP = {0: 0.5, 1: 0.25, 2: 0.1}
 WORD = re.compile(r"[^\W\d_]+")
-# days either side of a date that still count as the same day: datelines, time zones and
-# "on Monday" read a day apart by different outlets
-SLACK = {"day": 1, "week": 7}
+# days either side of a date that still count as the same date. A day is a day: reports of one
+# event name its day ("on Sunday" is resolved against publication), and a day either side
+# would chain a month of daily clashes in one town into one event. A week is read loosely.
+SLACK = {"day": 0, "week": 3}
 NEAR_KM = {"point": 50.0, "city": 50.0, "region": 200.0}
 STOPWORDS = frozenset(
     "a an the and or but of in on at to for from by with as into after before over near "
@@ -316,11 +317,27 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+Cell = tuple[int, int]
+Buckets = dict[str | None, dict[Cell | None, list[Mention]]]
+
+
+def _cell(mention: Mention) -> Cell | None:
+    """A 1-degree grid cell for a town-precise place; None for coarser or unknown places."""
+    if mention.lat is None or mention.lon is None or mention.place_precision not in NEAR_KM:
+        return None
+    if NEAR_KM[mention.place_precision] > 50.0:
+        return None
+    return (math.floor(mention.lat), math.floor(mention.lon))
+
+
 class _Blocks:
-    """Mentions bucketed by (family, day) so candidates are found without comparing all pairs."""
+    """Mentions bucketed by family, day, place country and grid cell, so candidates are
+    found without comparing all pairs. Buckets never hide a match: mentions in different
+    countries, or town-precise places more than a cell apart, cannot match; a mention with
+    no country or no precise place is compared with every bucket it could match."""
 
     def __init__(self) -> None:
-        self.buckets: dict[tuple[str, date | None], list[Mention]] = {}
+        self.days: dict[tuple[str, date | None], Buckets] = {}
 
     @staticmethod
     def _days(mention: Mention) -> Iterable[date | None]:
@@ -330,16 +347,34 @@ class _Blocks:
         return (lo + timedelta(days=n) for n in range((hi - lo).days + 1))
 
     def add(self, mention: Mention) -> None:
+        cell = _cell(mention)
         for day in self._days(mention):
-            self.buckets.setdefault((mention.family, day), []).append(mention)
+            countries = self.days.setdefault((mention.family, day), {})
+            countries.setdefault(mention.place_country, {}).setdefault(cell, []).append(mention)
 
     def candidates(self, mention: Mention) -> Iterable[Mention]:
         seen: set[str] = set()
+        cell = _cell(mention)
         for day in self._days(mention):
-            for other in self.buckets.get((mention.family, day), ()):
-                if other.mention_id not in seen:
-                    seen.add(other.mention_id)
-                    yield other
+            countries = self.days.get((mention.family, day))
+            if not countries:
+                continue
+            keys = [mention.place_country, None] if mention.place_country else list(countries)
+            for key in keys:
+                cells = countries.get(key)
+                if not cells:
+                    continue
+                if cell is None or key is None:
+                    lists = list(cells.values())
+                else:
+                    lists = [cells.get((cell[0] + dy, cell[1] + dx), [])
+                             for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+                    lists.append(cells.get(None, []))
+                for bucket in lists:
+                    for other in bucket:
+                        if other.mention_id not in seen:
+                            seen.add(other.mention_id)
+                            yield other
 
 
 def cluster(

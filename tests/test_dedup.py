@@ -138,8 +138,10 @@ def test_dates_match_within_their_precision() -> None:
                        Side(None, None, None), None, None, None, None,
                        frozenset({"bomb", "market"}), frozenset(), ("", doc))
 
-    assert same_event(mention("2023-05-14", "day", "a"), mention("2023-05-15", "day", "b"))
-    assert not same_event(mention("2023-05-14", "day", "a"), mention("2023-05-17", "day", "b"))
+    assert same_event(mention("2023-05-14", "day", "a"), mention("2023-05-14", "day", "b"))
+    # a day is a day: daily clashes in one town are not chained into one event
+    assert not same_event(mention("2023-05-14", "day", "a"), mention("2023-05-15", "day", "b"))
+    assert same_event(mention("2023-05-14", "week", "a"), mention("2023-05-16", "day", "b"))
     assert same_event(mention("2023-05", "month", "a"), mention("2023-05-28", "day", "b"))
     assert not same_event(mention("2023-04", "month", "a"), mention("2023-05-28", "day", "b"))
 
