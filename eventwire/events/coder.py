@@ -20,7 +20,7 @@ from eventwire.classifier import Prediction, SentenceClassifier
 from eventwire.events import clauses, event_nouns, grammar, nominal, quotes  # noqa: F401
 from eventwire.events.arguments import Arguments
 from eventwire.events.base import REGISTRY, Construction
-from eventwire.events.common import Discourse, Found, SentenceInput, in_quote, same_actor
+from eventwire.events.common import Discourse, Found, SentenceInput, cues, in_quote, same_actor
 from eventwire.events.triggers import Triggers
 from eventwire.model import Actor, Event, Evidence
 
@@ -208,7 +208,8 @@ def merge_tellings(found: list[Found]) -> list[Found]:
     Events of one PLOVER type whose sides agree where both are known merge into
     the most confident one, which takes the sides only the other knew. Two verbs
     of different CAMEO roots stay apart ("were tortured and killed"); a noun and
-    a verb telling one act merge ("was killed in an airstrike").
+    a verb telling one act merge ("was killed in an airstrike"), and so do an
+    attack and its casualties ("detonated a car bomb, killing 12").
     """
     kept: list[tuple[int, Found]] = []
     ranked = sorted(enumerate(found), key=lambda pair: -pair[1].confidence)
@@ -216,12 +217,15 @@ def merge_tellings(found: list[Found]) -> list[Found]:
         plover = ontology.cameo(item.cameo).plover
         for index, (first, other) in enumerate(kept):
             told_by_noun = NOMINAL & {item.construction, other.construction}
+            casualties = any(t.lemma_ in cues()["casualty"] for t in item.trigger + other.trigger)
             if (ontology.cameo(other.cameo).plover == plover and plover is not None
-                    and (told_by_noun or other.cameo[:2] == item.cameo[:2])
+                    and (told_by_noun or casualties or other.cameo[:2] == item.cameo[:2])
                     and _compatible(item.source, other.source)
                     and _compatible(item.target, other.target)):
+                counts_only = {t.lemma_ for t in other.trigger[:1]} <= cues()["casualty"]
                 merged = replace(
                     other,
+                    cameo=item.cameo if counts_only else other.cameo,
                     source=other.source or item.source,
                     target=other.target or item.target,
                     trigger=other.trigger + [t for t in item.trigger if t not in other.trigger],

@@ -50,8 +50,7 @@ class EventNouns:
             if token.ent_type_ in ("DATE", "TIME") or self._topic_of_words(token):
                 continue
             cameo, trigger = match
-            if len(trigger) == 1 and token.lemma_ in cues()["bare_ambiguous"] and not any(
-                    c.dep_ in ("amod", "compound") for c in token.children):
+            if len(trigger) == 1 and token.lemma_ in cues()["bare_ambiguous"]:
                 continue  # a bare "strike" may be a walkout or an air strike
             source = self._modifier_actor(token, trigger, ctx, sentence)
             target = None

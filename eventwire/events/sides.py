@@ -60,6 +60,16 @@ def _head(actor: Actor) -> str:
     return head
 
 
+def _people(actor: Actor) -> bool:
+    """'Kenyans', 'young Iraqis': a plural demonym names the people, not the state."""
+    words = actor.text.split()
+    head = words[-1] if words else ""
+    named = actor.name is not None and re.search(
+        rf"\b{re.escape(actor.name.lower())}\b", actor.text.lower()) is not None
+    return not named and len(head) > 3 and head[0].isupper() and head[1:].islower() and (
+        head.endswith("s"))
+
+
 def _recode(actor: Actor, country: str | None, agent: str | None) -> None:
     actor.country, actor.agent = country, agent
     if actor.code is None or actor.code in (country, agent) or len(actor.code) <= 6:
@@ -82,8 +92,11 @@ def settle(actor: Actor | None, event: Event, context_country: str | None) -> No
     if actor.agent in rules.sector_alias:
         _recode(actor, actor.country, rules.sector_alias[actor.agent])
     if actor.agent is None and actor.country and actor.code == actor.country:
-        force = event.plover in rules.state_force
-        _recode(actor, actor.country, "MIL" if force else "GOV")
+        if _people(actor):
+            _recode(actor, actor.country, "CVL")
+        else:
+            force = event.plover in rules.state_force
+            _recode(actor, actor.country, "MIL" if force else "GOV")
     if actor.country is None and actor.agent in rules.domestic and context_country:
         _recode(actor, context_country, actor.agent)
 
