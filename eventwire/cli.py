@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -24,8 +24,10 @@ from eventwire import __version__
 from eventwire.errors import ErrorCode, EventwireError, InputError
 from eventwire.export import FORMATS, write_records
 from eventwire.model import Article
-from eventwire.pipeline import ArticleResult, Pipeline
 from eventwire.readers import ReadResult, read_inputs
+
+if TYPE_CHECKING:
+    from eventwire.pipeline import ArticleResult
 
 app = typer.Typer(
     help="eventwire: news articles in, coded political and conflict events out.",
@@ -45,6 +47,11 @@ InputsArg = Annotated[
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")]
 NoModelOpt = Annotated[
     bool, typer.Option("--no-model", help="Rules only: skip the learned sentence classifier.")
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1,
+                 help="Worker processes (default: the number of cores)."),
 ]
 
 
@@ -68,22 +75,22 @@ def _report(error: InputError) -> None:
     typer.echo(error.message, err=True)
 
 
-def _pipeline(no_model: bool, threshold: float = 0.5) -> Pipeline:
+def _coded(
+    items: Iterable[ReadResult], no_model: bool, threshold: float = 0.5,
+    workers: int | None = None,
+) -> Iterator[ArticleResult | InputError]:
+    """Pipeline results, in input order, with progress shown and per-input errors reported."""
+    from eventwire.executor import Executor, Settings
+
+    executor = Executor(Settings(use_model=not no_model, threshold=threshold), workers)
     try:
-        return Pipeline(use_model=not no_model, threshold=threshold)
+        executor.start()
     except EventwireError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-
-
-def _coded(
-    items: Iterable[ReadResult], no_model: bool, threshold: float = 0.5
-) -> Iterator[ArticleResult | InputError]:
-    """Pipeline results with progress shown and per-input errors reported."""
-    pipeline = _pipeline(no_model, threshold)
     with _progress() as progress:
         task = progress.add_task("coding articles", total=None)
-        for result in pipeline.run(items):
+        for result in executor.run(items):
             progress.advance(task)
             if isinstance(result, InputError):
                 _report(result)
@@ -102,6 +109,7 @@ def code(
     out: OutOpt = None,
     threshold: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.5,
     no_model: NoModelOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Code articles into events, one JSON object per event."""
     if fmt not in FORMATS:
@@ -110,7 +118,7 @@ def code(
 
     def records() -> Iterable[dict[str, object]]:
         nonlocal coded, failed
-        for result in _coded(read_inputs(inputs), no_model, threshold):
+        for result in _coded(read_inputs(inputs), no_model, threshold, workers):
             if isinstance(result, InputError):
                 failed += 1
                 continue
@@ -149,7 +157,9 @@ def places(inputs: InputsArg, out: OutOpt = None) -> None:
     _exit_status(coded, failed)
 
 
-def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
+def _ingest(
+    inputs: list[str], db: Path, no_model: bool, workers: int | None = None
+) -> dict[str, int]:
     from eventwire.store import Store
     from eventwire.wirecopies import WireCopyIndex
 
@@ -165,11 +175,11 @@ def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
                 else:
                     yield item
 
-        for result in _coded(fresh(), no_model):
+        for result in _coded(fresh(), no_model, workers=workers):
             if isinstance(result, InputError):
                 store.add_error(result)
                 stats["errors"] += 1
-            elif isinstance(result, ArticleResult):
+            else:
                 original = copies.add(result.article.doc_id, result.article.body)
                 stats["wire_copies"] += original is not None
                 if store.add_article(result.article, result.events, result.places, original):
@@ -184,13 +194,14 @@ def ingest(
     inputs: InputsArg,
     db: Annotated[Path, typer.Option(help="DuckDB file to write.")] = Path("eventwire.duckdb"),
     no_model: NoModelOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Code articles and store articles, events, places and errors in a DuckDB file.
 
     Articles already stored (same id, same text) are skipped, so a rerun after
     a crash completes the batch without duplicates.
     """
-    stats = _ingest(inputs, db, no_model)
+    stats = _ingest(inputs, db, no_model, workers)
     typer.echo(
         f"{stats['stored']} stored ({stats['wire_copies']} wire copies), {stats['skipped']} "
         f"already there, {stats['errors']} errors -> {db}", err=True,
