@@ -12,6 +12,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -299,3 +300,26 @@ def version() -> None:
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def backfill(
+    inputs: InputsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet files.")],
+    engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
+    workers: WorkersOpt = None,
+    no_model: NoModelOpt = False,
+) -> None:
+    """Code many files into one Parquet file each (one row per event); reruns skip done files."""
+    from eventwire.backfill import ENGINES
+    from eventwire.backfill import backfill as run_backfill
+    from eventwire.executor import Settings
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose from {', '.join(ENGINES)}", param_hint="--engine")
+    reports = run_backfill(inputs, out, engine, workers, Settings(use_model=not no_model))
+    for report in reports:
+        typer.echo(json.dumps(asdict(report)), err=True)
+    done = [r for r in reports if r.status == "done"]
+    typer.echo(f"{len(done)} files coded ({sum(r.events for r in done)} events), "
+               f"{len(reports) - len(done)} already done -> {out}", err=True)
