@@ -29,7 +29,8 @@ def _corpus(folder: Path) -> list[Path]:
 
 
 def _rows(folder: Path) -> list[tuple[object, ...]]:
-    return duckdb.sql(f"SELECT * FROM '{folder.as_posix()}/*.parquet' ORDER BY ALL").fetchall()
+    return duckdb.connect().execute(
+        f"SELECT * FROM '{folder.as_posix()}/*.parquet' ORDER BY ALL").fetchall()
 
 
 def test_names_depend_on_name_and_content(tmp_path: Path) -> None:
@@ -55,7 +56,8 @@ def test_one_parquet_per_input_and_resume(tmp_path: Path) -> None:
     assert len(written) == 2 and not list(out.glob(".*.tmp"))
     rows = _rows(out)
     assert len(rows) == sum(r.events for r in reports)
-    record = json.loads(duckdb.sql(f"SELECT record FROM '{written[0]}' LIMIT 1").fetchall()[0][0])
+    query = f"SELECT record FROM '{written[0]}' LIMIT 1"
+    record = json.loads(duckdb.connect().execute(query).fetchall()[0][0])
     assert {"event_id", "cameo", "source", "evidence"} <= set(record)
 
     # a killed run left one file undone and a partial temporary file: only that one is redone
