@@ -66,7 +66,8 @@ class _StageMemory(dict[str, float]):
 
     def __setitem__(self, stage: str, seconds: float) -> None:
         super().__setitem__(stage, seconds)
-        self.memory[stage] = max(self.memory.get(stage, 0.0), rss_mb())
+        if not stage.endswith(":cpu"):
+            self.memory[stage] = max(self.memory.get(stage, 0.0), rss_mb())
 
 
 def _rate(count: float, seconds: float) -> float | None:
@@ -141,7 +142,9 @@ def run_benchmark(
                                   sorted(counts.items()) if k.startswith("sentences_skipped_")},
             "skipped_share": round(skipped / sentences, 3) if sentences else None,
         },
-        "seconds_per_stage": {k: round(v, 3) for k, v in stages.items()},
+        "seconds_per_stage": {k: round(v, 3) for k, v in stages.items() if ":" not in k},
+        "cpu_seconds_per_stage": {k[:-4]: round(v, 3) for k, v in stages.items()
+                                  if k.endswith(":cpu")},
         "rss_mb_at_stage_end": {**memory, **stages.memory},
         "peak_rss_mb": peak_rss_mb(),
         "model": use_model,

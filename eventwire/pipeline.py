@@ -34,17 +34,21 @@ from eventwire.prefilter import Prefilter, default_prefilter
 
 
 class _Clock:
-    """Adds the seconds since the last lap to a stage's total, when someone is counting."""
+    """Adds the seconds since the last lap to a stage's total, when someone is counting:
+    wall seconds under the stage's name, this process's CPU seconds under ``stage:cpu``."""
 
     def __init__(self, totals: dict[str, float] | None) -> None:
         self.totals = totals
         self.last = time.perf_counter()
+        self.last_cpu = time.process_time()
 
     def lap(self, stage: str) -> None:
         if self.totals is not None:
-            now = time.perf_counter()
+            now, cpu = time.perf_counter(), time.process_time()
             self.totals[stage] = self.totals.get(stage, 0.0) + now - self.last
-            self.last = now
+            key = stage + ":cpu"
+            self.totals[key] = self.totals.get(key, 0.0) + cpu - self.last_cpu
+            self.last, self.last_cpu = now, cpu
 
 
 @dataclass
