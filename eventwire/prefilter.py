@@ -7,8 +7,9 @@ word is still kept when it names a known actor (or a pronoun for one) and is lon
 enough to say what it did, since the classifier codes what the lexicon lacks.
 Everything is checked on the plain text with set look-ups, so a skipped sentence
 never reaches the rules or the sentence classifier, and an article without a single
-candidate is not parsed at all. The check errs on the side of keeping: inflected forms are generated generously (``attacked``,
-``seizing``, ``fled``); only the rules and the classifier decide what is an event.
+candidate is not parsed at all. The check errs on the side of keeping: inflected
+forms are generated generously (``attacked``, ``seizing``, ``fled``); only the rules
+and the classifier decide what is an event.
 
 Irregular forms ("fled", "said", "struck") come from the exception table of the
 installed spaCy model's lemmatizer, when one is given; regular ones from suffix rules.
