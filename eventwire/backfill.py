@@ -201,8 +201,10 @@ def _run_ray(todo: list[tuple[Path, Path]], settings: Settings,
     except ImportError as exc:
         raise RuntimeError("the ray engine needs `pip install 'eventwire[ray]'`") from exc
     if not ray.is_initialized():
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-                 ignore_reinit_error=True)
+        if os.environ.get("RAY_ADDRESS"):  # a running cluster: its CPUs, not --workers
+            ray.init(log_to_driver=False)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
     actors = max(1, min(len(todo), int(ray.cluster_resources().get("CPU", 1))))
     dataset = ray.data.from_items(
         [{"input": str(path.resolve()), "output": str(target.resolve())}
