@@ -29,8 +29,9 @@ ACTOR_FILES = ("countries.tsv", "regions.tsv", "agents.tsv", "organisations.tsv"
                "people.tsv", "cities.tsv")
 ACTOR_COLUMNS = ("name", "aliases", "demonyms", "capitals", "term", "city", "region")
 """Columns of the actor tables whose cells name an actor (``|`` separates aliases)."""
-PRONOUNS = frozenset("we us our they them their he him his she her".split())
-"""Pronouns the actor coder resolves through the article's memory."""
+PRONOUNS = frozenset("we us our they them their he him his she her you your i me my".split())
+"""Pronouns the actor coder resolves through the article's memory, and the speaker and
+addressee of a quote ("You are in a deconfliction zone, leave the area")."""
 MIN_WORDS = 2
 """Fewer words than this (a dateline, "AFP", a lone quote mark) is no sentence."""
 MIN_WORDS_WITHOUT_TRIGGER = 6

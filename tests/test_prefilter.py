@@ -27,6 +27,7 @@ def test_tables_are_read() -> None:
     "Syria's government seized the crossing.",
     "They are shelling the village.",
     "Hezbollah banned the rally.",  # doubled consonant
+    '"You are in a closed zone, leave the area immediately," another read.',  # the addressee
 ])
 def test_keeps_sentences_that_may_hold_an_event(prefilter: Prefilter, sentence: str) -> None:
     assert prefilter.reason(sentence) is None
