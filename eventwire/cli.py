@@ -12,8 +12,9 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -24,8 +25,10 @@ from eventwire import __version__
 from eventwire.errors import ErrorCode, EventwireError, InputError
 from eventwire.export import FORMATS, write_records
 from eventwire.model import Article
-from eventwire.pipeline import ArticleResult, Pipeline
 from eventwire.readers import ReadResult, read_inputs
+
+if TYPE_CHECKING:
+    from eventwire.pipeline import ArticleResult
 
 app = typer.Typer(
     help="eventwire: news articles in, coded political and conflict events out.",
@@ -45,6 +48,11 @@ InputsArg = Annotated[
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")]
 NoModelOpt = Annotated[
     bool, typer.Option("--no-model", help="Rules only: skip the learned sentence classifier.")
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1,
+                 help="Worker processes (default: the number of cores)."),
 ]
 
 
@@ -68,22 +76,22 @@ def _report(error: InputError) -> None:
     typer.echo(error.message, err=True)
 
 
-def _pipeline(no_model: bool, threshold: float = 0.5) -> Pipeline:
+def _coded(
+    items: Iterable[ReadResult], no_model: bool, threshold: float = 0.5,
+    workers: int | None = None,
+) -> Iterator[ArticleResult | InputError]:
+    """Pipeline results, in input order, with progress shown and per-input errors reported."""
+    from eventwire.executor import Executor, Settings
+
+    executor = Executor(Settings(use_model=not no_model, threshold=threshold), workers)
     try:
-        return Pipeline(use_model=not no_model, threshold=threshold)
+        executor.start()
     except EventwireError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-
-
-def _coded(
-    items: Iterable[ReadResult], no_model: bool, threshold: float = 0.5
-) -> Iterator[ArticleResult | InputError]:
-    """Pipeline results with progress shown and per-input errors reported."""
-    pipeline = _pipeline(no_model, threshold)
     with _progress() as progress:
         task = progress.add_task("coding articles", total=None)
-        for result in pipeline.run(items):
+        for result in executor.run(items):
             progress.advance(task)
             if isinstance(result, InputError):
                 _report(result)
@@ -102,6 +110,7 @@ def code(
     out: OutOpt = None,
     threshold: Annotated[float, typer.Option(help="Drop events below this confidence.")] = 0.5,
     no_model: NoModelOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Code articles into events, one JSON object per event."""
     if fmt not in FORMATS:
@@ -110,7 +119,7 @@ def code(
 
     def records() -> Iterable[dict[str, object]]:
         nonlocal coded, failed
-        for result in _coded(read_inputs(inputs), no_model, threshold):
+        for result in _coded(read_inputs(inputs), no_model, threshold, workers):
             if isinstance(result, InputError):
                 failed += 1
                 continue
@@ -155,7 +164,9 @@ def _store_failure(exc: EventwireError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
+def _ingest(
+    inputs: list[str], db: Path, no_model: bool, workers: int | None = None
+) -> dict[str, int]:
     from eventwire.store import Store
 
     stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
@@ -171,7 +182,7 @@ def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
 
         if not inputs:
             return stats  # opening the file was the point: it is now at the current schema
-        for result in _coded(fresh(), no_model):
+        for result in _coded(fresh(), no_model, workers=workers):
             if isinstance(result, InputError):
                 store.add_error(result)
                 stats["errors"] += 1
@@ -193,6 +204,7 @@ def ingest(
     ] = None,
     db: Annotated[Path, typer.Option(help="DuckDB file to write.")] = Path("eventwire.duckdb"),
     no_model: NoModelOpt = False,
+    workers: WorkersOpt = None,
 ) -> None:
     """Code articles and store articles, mentions, events, places and errors in a DuckDB file.
 
@@ -200,7 +212,7 @@ def ingest(
     a crash completes the batch without duplicates.
     """
     try:
-        stats = _ingest(inputs or [], db, no_model)
+        stats = _ingest(inputs or [], db, no_model, workers)
     except EventwireError as exc:
         if exc.code.value.startswith("E03"):
             raise _store_failure(exc) from None
@@ -305,13 +317,22 @@ def evaluate(
 @app.command()
 def bench(
     corpus: InputsArg,
-    repeat: Annotated[int, typer.Option(help="Code the corpus this many times.")] = 3,
+    repeat: Annotated[int, typer.Option(help="Code the corpus this many times.")] = 1,
+    limit: Annotated[int | None, typer.Option(help="Only the first N articles.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Also run N worker processes with storage.")
+    ] = None,
+    compare: Annotated[
+        bool, typer.Option(help="Parse the same articles with plain spaCy, for the ratio.")
+    ] = True,
     no_model: NoModelOpt = False,
 ) -> None:
-    """Measure articles/s, sentences/s and peak memory of the pipeline on a corpus."""
+    """Articles/s, sentences/s, the cascade's shares and memory, next to a plain spaCy parse."""
     from eventwire.bench import run_benchmark
 
-    typer.echo(json.dumps(run_benchmark(corpus, repeat=repeat, use_model=not no_model), indent=2))
+    report = run_benchmark(corpus, repeat=repeat, use_model=not no_model, limit=limit,
+                           workers=workers, compare=compare)
+    typer.echo(json.dumps(report, indent=2))
 
 
 @app.command()
@@ -322,3 +343,26 @@ def version() -> None:
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def backfill(
+    inputs: InputsArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet files.")],
+    engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
+    workers: WorkersOpt = None,
+    no_model: NoModelOpt = False,
+) -> None:
+    """Code many files into one Parquet file each (one row per event); reruns skip done files."""
+    from eventwire.backfill import ENGINES
+    from eventwire.backfill import backfill as run_backfill
+    from eventwire.executor import Settings
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"choose from {', '.join(ENGINES)}", param_hint="--engine")
+    reports = run_backfill(inputs, out, engine, workers, Settings(use_model=not no_model))
+    for report in reports:
+        typer.echo(json.dumps(asdict(report)), err=True)
+    done = [r for r in reports if r.status == "done"]
+    typer.echo(f"{len(done)} files coded ({sum(r.events for r in done)} events), "
+               f"{len(reports) - len(done)} already done -> {out}", err=True)

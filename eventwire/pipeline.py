@@ -3,12 +3,20 @@
 read -> structure -> nlp -> places (context) -> actors + events -> places (per event)
 -> dates -> dedup. Places are found before events because the article's focus
 country tells the actor coder whose militia "an Iranian-backed militia" is.
+
+The work is a cascade, cheapest check first: the readers set non-English text aside;
+the prefilter (``prefilter.py``) skips an article without one candidate sentence
+before it is parsed, and keeps the sentences without a trigger word or an actor away
+from the rules and the classifier; the classifier scores the candidate sentences of a
+whole batch of articles in padded batches. What is skipped is counted in
+``Pipeline.counts``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -24,21 +32,26 @@ from eventwire.events.common import cues
 from eventwire.events.sides import settle_sides
 from eventwire.model import Article, Event, PlaceMention
 from eventwire.nlp import get_nlp
+from eventwire.prefilter import Prefilter, default_prefilter
 from eventwire.retellings import merge_retellings
 
 
 class _Clock:
-    """Adds the seconds since the last lap to a stage's total, when someone is counting."""
+    """Adds the seconds since the last lap to a stage's total, when someone is counting:
+    wall seconds under the stage's name, this process's CPU seconds under ``stage:cpu``."""
 
     def __init__(self, totals: dict[str, float] | None) -> None:
         self.totals = totals
         self.last = time.perf_counter()
+        self.last_cpu = time.process_time()
 
     def lap(self, stage: str) -> None:
         if self.totals is not None:
-            now = time.perf_counter()
+            now, cpu = time.perf_counter(), time.process_time()
             self.totals[stage] = self.totals.get(stage, 0.0) + now - self.last
-            self.last = now
+            key = stage + ":cpu"
+            self.totals[key] = self.totals.get(key, 0.0) + cpu - self.last_cpu
+            self.last, self.last_cpu = now, cpu
 
 
 @dataclass
@@ -47,15 +60,44 @@ class ArticleResult:
     events: list[Event] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     sentences: int = 0
+    candidates: int = 0  # sentences the prefilter passed to the rules and the classifier
+    parsed: bool = False  # whether the article went through spaCy at all
 
 
 class Pipeline:
     """Codes articles; build once, reuse for a whole batch."""
 
-    def __init__(self, use_model: bool = True, threshold: float = 0.5) -> None:
+    def __init__(
+        self, use_model: bool = True, threshold: float = 0.5, prefilter: bool = True
+    ) -> None:
         self.nlp = get_nlp()
         classifier: SentenceClassifier | None = default_classifier() if use_model else None
+        self.classifier = classifier
         self.coder = EventCoder(default_coder(), classifier, threshold=threshold)
+        self.prefilter: Prefilter | None = default_prefilter() if prefilter else None
+        self.counts: Counter[str] = Counter()
+        """Articles and sentences seen, parsed, skipped (by reason) and classified."""
+
+    def wanted(self, article: Article) -> bool:
+        """Whether any sentence of the article could be an event: else it is not parsed."""
+        if not article.body.strip():
+            return False
+        if self.prefilter is None:
+            return True
+        return self.prefilter.keep(article.body)
+
+    def candidates(self, sentences: Sequence[SentenceInput]) -> list[SentenceInput]:
+        """The sentences that go on to the rules and the classifier; the rest are counted."""
+        if self.prefilter is None:
+            return list(sentences)
+        kept = []
+        for sentence in sentences:
+            why = self.prefilter.reason(sentence.span.text)
+            if why is None:
+                kept.append(sentence)
+            else:
+                self.counts["sentences_skipped_" + why] += 1
+        return kept
 
     def sentences(self, article: Article, doc: Doc) -> list[SentenceInput]:
         """Sentences of the body, each with its offset in the text and its quoted ranges."""
@@ -80,17 +122,47 @@ class Pipeline:
         self, article: Article, doc: Doc | None = None, timings: dict[str, float] | None = None
     ) -> ArticleResult:
         """Code one article; ``timings``, when given, gathers seconds per stage for benchmarks."""
+        clock = _Clock(timings)
+        self.counts["articles"] += 1
         if not article.body.strip():
             return ArticleResult(article)
-        clock = _Clock(timings)
+        if doc is None and not self.wanted(article):
+            self.counts["articles_skipped"] += 1
+            clock.lap("prefilter")
+            return ArticleResult(article)
+        clock.lap("prefilter")
         doc = doc if doc is not None else self.nlp(article.body)
         clock.lap("nlp")
+        sentences = self.sentences(article, doc)
+        candidates = self.candidates(sentences)
+        clock.lap("prefilter")
+        if self.classifier is not None:
+            self.classifier.remember([s.span.text for s in candidates])
+        clock.lap("classifier")
+        try:
+            return self._code(article, doc, sentences, candidates, clock)
+        finally:
+            if self.classifier is not None:
+                self.classifier.forget()
+
+    def _code(
+        self,
+        article: Article,
+        doc: Doc,
+        sentences: list[SentenceInput],
+        candidates: list[SentenceInput],
+        clock: _Clock,
+    ) -> ArticleResult:
+        """The stages after the parse: places, events of the candidates, dates, dedup."""
+        self.counts["articles_parsed"] += 1
+        self.counts["sentences"] += len(sentences)
+        self.counts["sentences_classified" if self.classifier else "sentences_coded"] += len(
+            candidates)
         mentions = places_stage.find_places(article, doc)
         focus = places_stage.article_focus(mentions)
         clock.lap("places")
         memory = ArticleActors(focus_country=focus.country if focus else None)
-        sentences = self.sentences(article, doc)
-        events = self.coder.code_sentences(article.doc_id, sentences, Discourse(memory))
+        events = self.coder.code_sentences(article.doc_id, candidates, Discourse(memory))
         clock.lap("events")
         day = news_day([s.span.text for s in sentences[:2]], article.published)
         for event in events:
@@ -105,7 +177,50 @@ class Pipeline:
                 event.date, event.date_precision = dated
         merged = merge_within_article(merge_retellings(events))
         clock.lap("dates+dedup")
-        return ArticleResult(article, merged, mentions, len(sentences))
+        return ArticleResult(article, merged, mentions, len(sentences), len(candidates), True)
+
+    def code_batch(
+        self, batch: Sequence[Article], timings: dict[str, float] | None = None
+    ) -> list[ArticleResult | InputError]:
+        """Code articles together: one ``nlp.pipe`` over the wanted ones, one classifier pass
+        over all their candidate sentences, then each article's own stages, in input order."""
+        clock = _Clock(timings)
+        self.counts["articles"] += len(batch)
+        wanted = [a for a in batch if self.wanted(a)]
+        self.counts["articles_skipped"] += len(batch) - len(wanted)
+        clock.lap("prefilter")
+        parsed: dict[int, tuple[Doc, list[SentenceInput], list[SentenceInput]]] = {}
+        failed: dict[int, InputError] = {}
+        docs = self.nlp.pipe([a.body for a in wanted], batch_size=max(1, len(wanted)))
+        for article, doc in zip(wanted, docs, strict=True):
+            clock.lap("nlp")
+            try:
+                sentences = self.sentences(article, doc)
+                parsed[id(article)] = (doc, sentences, self.candidates(sentences))
+            except Exception as exc:  # one bad article must not stop the batch
+                failed[id(article)] = InputError(article.doc_id, ErrorCode.E099_INTERNAL,
+                                                 repr(exc)[:200])
+            clock.lap("prefilter")
+        if self.classifier is not None:
+            self.classifier.remember(
+                [s.span.text for _, _, kept in parsed.values() for s in kept])
+        clock.lap("classifier")
+        out: list[ArticleResult | InputError] = []
+        for article in batch:
+            if id(article) in failed:
+                out.append(failed[id(article)])
+                continue
+            if id(article) not in parsed:
+                out.append(ArticleResult(article))
+                continue
+            doc, sentences, kept = parsed[id(article)]
+            try:
+                out.append(self._code(article, doc, sentences, kept, clock))
+            except Exception as exc:  # one bad article must not stop the batch
+                out.append(InputError(article.doc_id, ErrorCode.E099_INTERNAL, repr(exc)[:200]))
+        if self.classifier is not None:
+            self.classifier.forget()
+        return out
 
     def run(
         self, items: Iterable[Article | InputError], batch_size: int = 16
@@ -114,12 +229,8 @@ class Pipeline:
         batch: list[Article] = []
 
         def flush() -> Iterator[ArticleResult | InputError]:
-            docs = self.nlp.pipe([a.body for a in batch], batch_size=batch_size)
-            for article, doc in zip(batch, docs, strict=True):
-                try:
-                    yield self.process(article, doc)
-                except Exception as exc:  # one bad article must not stop the batch
-                    yield InputError(article.doc_id, ErrorCode.E099_INTERNAL, repr(exc)[:200])
+            if batch:
+                yield from self.code_batch(batch)
             batch.clear()
 
         for item in items:

@@ -105,14 +105,47 @@ def test_prediction_shape(clf: SentenceClassifier) -> None:
     assert clf.predict([]) == []
 
 
+BATCH_SENTENCES = [
+    "Warplanes bombed a fuel depot outside the port city overnight, killing four.",
+    "The two leaders met in Oslo.",
+    "Farmers agreed.",
+    "The opposition party demanded that the electoral commission release the full vote count "
+    "immediately, saying that the delay was part of a plan to rig the result in the capital.",
+    "Police fired tear gas at students.",
+    "The foreign ministry summoned the ambassador to protest against the arrest of two of "
+    "its citizens near the border on Sunday.",
+    "Talks " * 200,
+    "",
+]
+
+
+def _close(a: Prediction, b: Prediction) -> bool:
+    return a.plover == b.plover and a.penta == b.penta and all(
+        abs(a.scores[k] - b.scores[k]) < 1e-5 for k in a.scores)
+
+
 @needs_artefact
-def test_default_scores_do_not_depend_on_neighbours(clf: SentenceClassifier) -> None:
-    sentences = ["Warplanes bombed a fuel depot outside the port city overnight, killing four.",
-                 "The two leaders met in Oslo.",
-                 "Farmers agreed."]
-    alone = [clf.predict([s])[0] for s in sentences]
-    together = clf.predict(list(reversed(sentences)))[::-1]
-    assert together == alone
+def test_scores_do_not_depend_on_the_batch(clf: SentenceClassifier) -> None:
+    """Padded batches of any size and any neighbours give each sentence its scores alone."""
+    alone = [clf.predict([s], batch_size=1)[0] for s in BATCH_SENTENCES]
+    for size in (2, 3, 8, 16):
+        batched = clf.predict(BATCH_SENTENCES, batch_size=size)
+        assert all(_close(a, b) for a, b in zip(alone, batched, strict=True)), size
+    reordered = clf.predict(list(reversed(BATCH_SENTENCES)), batch_size=16)[::-1]
+    assert all(_close(a, b) for a, b in zip(alone, reordered, strict=True))
+
+
+@needs_artefact
+def test_remembered_scores_are_served(clf: SentenceClassifier) -> None:
+    clf.remember(BATCH_SENTENCES)
+    try:
+        served = clf.predict(BATCH_SENTENCES[:3] + BATCH_SENTENCES[:1])
+        assert served[0] is served[3]  # a look-up, not a second model call
+        fresh = SentenceClassifier().predict(BATCH_SENTENCES[:3], batch_size=1)
+        assert all(_close(a, b) for a, b in zip(fresh, served, strict=False))
+    finally:
+        clf.forget()
+    assert clf.predict(["The two leaders met in Oslo."])[0] is not served[1]
 
 
 @needs_artefact
