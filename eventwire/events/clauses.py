@@ -63,6 +63,10 @@ class VerbClauses:
                 continue  # a speech verb introduces what was said; the quote holds the event
             cameo = match[0] if match else "138"
             trigger = match[1] if match else [token]
+            if cameo[:2] in ("03", "05"):
+                agreed = self._agreed_act(token)
+                if agreed is not None:
+                    cameo, trigger = agreed[0], trigger + agreed[1]
             if background_clause(token):
                 continue
             yield from self._events(token, cameo, trigger, sentence, ctx)
@@ -117,6 +121,22 @@ class VerbClauses:
                 continue
             bonus = 0.15 if target is not None else 0.0
             yield Found(cameo, trigger, actor, target, confidence + bonus, mutual=mutual)
+
+    def _agreed_act(self, token: Token) -> tuple[str, list[Token]] | None:
+        """'agreed to a ceasefire', 'agreed to impose sanctions', 'reached an agreement for a
+        truce': agreeing to an act that takes effect at once is that act (PLOVER codes a
+        ceasefire agreement as RETREAT and agreed sanctions as SANCTION)."""
+        frontier = list(token.children)
+        for _ in range(3):
+            following: list[Token] = []
+            for node in frontier:
+                kind = "verb" if node.pos_ in ("VERB", "AUX") else "noun"
+                found = self.triggers.match(node, kind)
+                if found and any(found[0].startswith(p) for p in cues()["agreed_act"]):
+                    return found
+                following.extend(node.children)
+            frontier = following
+        return None
 
     def _target(
         self, token: Token, source: Actor | None, root: str, sentence: SentenceInput,

@@ -202,6 +202,13 @@ def _compatible(a: Actor | None, b: Actor | None) -> bool:
     return a is None or b is None or a.code == b.code or a.text == b.text
 
 
+def _counts_casualties(found: Found) -> bool:
+    """'..., killing 12': a participle that counts the dead of the sentence's attack."""
+    head = found.trigger[0]
+    return head.lemma_ in cues()["casualty"] and (head.tag_ == "VBG" or head.dep_ in (
+        "advcl", "acl", "xcomp"))
+
+
 def merge_tellings(found: list[Found]) -> list[Found]:
     """One event told twice in a sentence is one event: "X was killed in an airstrike".
 
@@ -217,15 +224,14 @@ def merge_tellings(found: list[Found]) -> list[Found]:
         plover = ontology.cameo(item.cameo).plover
         for index, (first, other) in enumerate(kept):
             told_by_noun = NOMINAL & {item.construction, other.construction}
-            casualties = any(t.lemma_ in cues()["casualty"] for t in item.trigger + other.trigger)
+            casualties = any(_counts_casualties(f) for f in (item, other))
             if (ontology.cameo(other.cameo).plover == plover and plover is not None
                     and (told_by_noun or casualties or other.cameo[:2] == item.cameo[:2])
                     and _compatible(item.source, other.source)
                     and _compatible(item.target, other.target)):
-                counts_only = {t.lemma_ for t in other.trigger[:1]} <= cues()["casualty"]
                 merged = replace(
                     other,
-                    cameo=item.cameo if counts_only else other.cameo,
+                    cameo=item.cameo if _counts_casualties(other) else other.cameo,
                     source=other.source or item.source,
                     target=other.target or item.target,
                     trigger=other.trigger + [t for t in item.trigger if t not in other.trigger],

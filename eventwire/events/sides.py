@@ -14,10 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from eventwire import ontology
 from eventwire.events.common import DATA
 from eventwire.model import Actor, Event
 
 WORD = re.compile(r"[a-z]+")
+RIOT = "145"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class Conventions:
     sector_alias: dict[str, str]
     state_force: frozenset[str]
     hedge: dict[str, str]
+    implied: list[tuple[str, str, str]]
+    crowd_violence: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +48,8 @@ def conventions() -> Conventions:
         sector_alias={v[0]: v[1] for v in rows["sector_alias"]},
         state_force=frozenset(v[0] for v in rows["state_force"]),
         hedge={v[0]: v[1] for v in rows["hedge"]},
+        implied=[(v[0], v[1], v[2]) for v in rows["implied"]],
+        crowd_violence=frozenset(v[0] for v in rows["crowd_violence"]),
     )
 
 
@@ -101,8 +107,29 @@ def settle(actor: Actor | None, event: Event, context_country: str | None) -> No
         _recode(actor, context_country, actor.agent)
 
 
+def _implied(event: Event, side: str, context_country: str | None) -> Actor | None:
+    """The actor a code implies when the text names none ("protesters", "the police")."""
+    if context_country is None:
+        return None
+    for prefix, role, agent in conventions().implied:
+        if role == side and event.cameo.startswith(prefix):
+            return Actor(text="", code=context_country + agent, country=context_country,
+                         agent=agent)
+    return None
+
+
+def _retype(event: Event, code: str) -> None:
+    info = ontology.cameo(code)
+    event.cameo, event.cameo_root, event.plover = info.code, info.root, info.plover
+    event.plover_mode, event.quad_class, event.goldstein = (
+        info.plover_mode, info.quad_class, info.goldstein)
+
+
 def attribution(event: Event) -> str | None:
-    """How sure the text is of who did it: stated, claimed or suspected (None: no source)."""
+    """How sure the text is of who did it: stated, claimed, suspected or implied (None: no
+    source)."""
+    if event.source is not None and event.source.text == "":
+        return "implied"
     if event.source is None or event.source.country is None and event.source.agent is None:
         return None
     words = WORD.findall(event.evidence.sentence.lower())
@@ -120,4 +147,11 @@ def settle_sides(event: Event, focus_country: str | None) -> None:
     context = place_country or focus_country
     settle(event.source, event, context)
     settle(event.target, event, context)
+    if event.source and event.source.agent == "CVL" and event.cameo in (
+            conventions().crowd_violence):
+        _retype(event, RIOT)
+    event.source = event.source or _implied(event, "source", context)
+    event.target = event.target or _implied(event, "target", context)
+    if event.source and event.target and event.source.code == event.target.code:
+        event.target = None
     event.attribution = attribution(event)
