@@ -18,8 +18,9 @@ from eventwire.actors import ArticleActors, default_coder
 from eventwire.classifier import SentenceClassifier, default_classifier
 from eventwire.dates import event_date
 from eventwire.dedup import merge_within_article
-from eventwire.errors import ErrorCode, InputError
+from eventwire.errors import InputError
 from eventwire.events import Discourse, EventCoder, SentenceInput, quote_ranges
+from eventwire.limits import code_batch, current_limits
 from eventwire.model import Article, Event, PlaceMention
 from eventwire.nlp import get_nlp
 
@@ -54,15 +55,18 @@ class Pipeline:
         classifier: SentenceClassifier | None = default_classifier() if use_model else None
         self.coder = EventCoder(default_coder(), classifier, threshold=threshold)
 
-    def sentences(self, article: Article, doc: Doc) -> list[SentenceInput]:
-        """Sentences of the body, each with its offset in the text and its quoted ranges."""
+    def sentences(self, article: Article, doc: Doc, first_index: int = 0) -> list[SentenceInput]:
+        """Sentences of the body, each with its offset in the text and its quoted ranges.
+
+        ``first_index`` numbers on from an earlier part of the same article.
+        """
         quoted: list[tuple[int, int]] = []
         position = 0
         for paragraph in article.body.split("\n\n"):
             quoted.extend((position + a, position + b) for a, b in quote_ranges(paragraph))
             position += len(paragraph) + 2
         out = []
-        for index, sent in enumerate(doc.sents):
+        for index, sent in enumerate(doc.sents, start=first_index):
             if not sent.text.strip():
                 continue
             local = [
@@ -74,9 +78,14 @@ class Pipeline:
         return out
 
     def process(
-        self, article: Article, doc: Doc | None = None, timings: dict[str, float] | None = None
+        self, article: Article, doc: Doc | None = None, timings: dict[str, float] | None = None,
+        first_sentence: int = 0,
     ) -> ArticleResult:
-        """Code one article; ``timings``, when given, gathers seconds per stage for benchmarks."""
+        """Code one article; ``timings``, when given, gathers seconds per stage for benchmarks.
+
+        Unguarded: use :meth:`run` (or :func:`eventwire.limits.code_batch`) for input
+        that may be long or hostile.
+        """
         if not article.body.strip():
             return ArticleResult(article)
         clock = _Clock(timings)
@@ -86,7 +95,7 @@ class Pipeline:
         focus = places_stage.article_focus(mentions)
         clock.lap("places")
         memory = ArticleActors(focus_country=focus.country if focus else None)
-        sentences = self.sentences(article, doc)
+        sentences = self.sentences(article, doc, first_sentence)
         events = self.coder.code_sentences(article.doc_id, sentences, Discourse(memory))
         clock.lap("events")
         for event in events:
@@ -107,13 +116,11 @@ class Pipeline:
         """Results in input order; an article that fails is reported, the batch goes on."""
         batch: list[Article] = []
 
+        limits = current_limits()
+
         def flush() -> Iterator[ArticleResult | InputError]:
-            docs = self.nlp.pipe([a.body for a in batch], batch_size=batch_size)
-            for article, doc in zip(batch, docs, strict=True):
-                try:
-                    yield self.process(article, doc)
-                except Exception as exc:  # one bad article must not stop the batch
-                    yield InputError(article.doc_id, ErrorCode.E099_INTERNAL, repr(exc)[:200])
+            # the guard: long articles in parts, a time limit, every failure one error
+            yield from code_batch(self, batch, batch_size, limits)
             batch.clear()
 
         for item in items:
