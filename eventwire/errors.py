@@ -5,6 +5,7 @@ A code never changes meaning once released; new reasons get new numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -62,6 +63,14 @@ MESSAGES: dict[ErrorCode, str] = {
 }
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks, other control characters and lone surrogates escaped."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 WARNINGS = frozenset({ErrorCode.E016_DUPLICATE_ID, ErrorCode.E019_BYTES_REPLACED})
 """Codes reported beside an article that is still coded (under the id the warning names)."""
 
@@ -84,8 +93,9 @@ class InputError:
 
     @property
     def message(self) -> str:
-        base = f"[{self.code.value}] {self.doc_id}: {MESSAGES[self.code]}"
-        text = f"{base} ({self.detail})" if self.detail else base
+        """One line, whatever a path or a parser's complaint holds (control characters escaped)."""
+        base = f"[{self.code.value}] {one_line(self.doc_id)}: {MESSAGES[self.code]}"
+        text = f"{base} ({one_line(self.detail)})" if self.detail else base
         return text + " [warning]" if self.is_warning else text
 
     def to_dict(self) -> dict[str, str]:

@@ -152,8 +152,10 @@ def _blank_symbol_run(match: re.Match[str]) -> str:
 
 
 def _break_long_run(run: str, run_chars: int) -> str:
-    pieces = [run[i:i + run_chars] for i in range(0, len(run), run_chars + 1)]
-    return " ".join(pieces)[: len(run)]
+    chars = list(run)
+    for i in range(run_chars, len(run), run_chars + 1):
+        chars[i] = " "
+    return "".join(chars)
 
 
 def _break_long_sentences(text: str, sentence_chars: int) -> str:

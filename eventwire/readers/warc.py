@@ -63,16 +63,23 @@ class _CountingReader:
         self.window = window
         self.offset = 0
         self.marked = 0
+        self.in_headers = True
         self.tail = b""
 
     def tell(self) -> int:
         return self.offset
 
+    def content(self) -> None:
+        """A record's headers are parsed: its content may be as long as it says."""
+        self.in_headers = False
+
     def mark(self) -> None:
+        """A record is finished: what follows is the next one's headers."""
         self.marked = self.offset
+        self.in_headers = True
 
     def read(self, size: int = -1) -> bytes:
-        if self.offset - self.marked > self.window:
+        if self.in_headers and self.offset - self.marked > self.window:
             raise HeadersTooLarge(f"over {self.window} bytes without a complete record header")
         data: bytes = self.stream.read(size)
         if data:
@@ -119,6 +126,7 @@ def read_warc_stream(
         archive = ArchiveIterator(reader)
         for record in archive:
             count += 1
+            reader.content()
             if record.format != "warc":
                 # warcio also reads ARC, and takes almost any text line for an ARC header
                 code = ErrorCode.E009_MALFORMED if count == 1 else ErrorCode.E013_TRUNCATED
