@@ -9,6 +9,7 @@ relies on (offsets inside the text, ids that are non-empty text).
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ def check_article(article: object) -> None:
         assert 0 <= text_start <= len(article.text)
 
 
-def check_results(results: list[object]) -> None:
+def check_results(results: Sequence[object]) -> None:
     from eventwire.errors import InputError
     from eventwire.model import Article
 

@@ -11,7 +11,6 @@ import io
 import sys
 
 import atheris
-
 from common import check_results  # noqa: E402  (sets sys.path)
 
 with atheris.instrument_imports(include=["eventwire"]):

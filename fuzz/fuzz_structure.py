@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 
 import atheris
-
 from common import check_article  # noqa: E402  (sets sys.path)
 
 with atheris.instrument_imports(include=["eventwire"]):

@@ -240,8 +240,8 @@ def test_a_huge_text_file_is_refused_without_being_read(tmp_path: Path) -> None:
 
 
 def test_standard_input_is_read_within_the_limit() -> None:
-    from eventwire.readers import _read_stdin
     from eventwire.limits import Limits
+    from eventwire.readers import _read_stdin
 
     limits = Limits(article_chars=1_000, record_bytes=2_000)
     stream = io.BytesIO(b"word " * 100_000)

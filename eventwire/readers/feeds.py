@@ -289,7 +289,9 @@ class FeedFetcher:
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
                 return None
-            return InputError(url, ErrorCode.E012_FETCH_FAILED, f"HTTP {exc.code}")
+            refused = "; redirect refused (too many, or not to http/https)"
+            detail = f"HTTP {exc.code}" + (refused if 300 <= exc.code < 400 else "")
+            return InputError(url, ErrorCode.E012_FETCH_FAILED, detail)
         except TimeoutError:
             return InputError(url, ErrorCode.E012_FETCH_FAILED, f"timed out after {self.timeout}s")
         except urllib.error.URLError as exc:
