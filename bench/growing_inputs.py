@@ -1,6 +1,6 @@
 """How each input-side stage grows with its input: the time at n, 2n, 4n, ... characters.
 
-    .venv/bin/python bench/growing_inputs.py                 # all families, 25k..200k chars
+    .venv/bin/python bench/growing_inputs.py                 # all families, 10k..80k chars
     .venv/bin/python bench/growing_inputs.py --sizes 10000,20000,40000 --families bangs,emoji
 
 For each family of input (ordinary prose, and the shapes that used to be slow:
@@ -18,6 +18,7 @@ import argparse
 import io
 import json
 import math
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -95,7 +96,7 @@ def exponent(sizes: list[int], seconds: list[float]) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="25000,50000,100000,200000")
+    parser.add_argument("--sizes", default="10000,20000,40000,80000")
     parser.add_argument("--families", default=",".join([*FAMILIES, "deep_json"]))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -112,6 +113,7 @@ def main() -> None:
             stage: {"seconds": values, "exponent": exponent(sizes, values)}
             for stage, values in stages.items()
         }
+        print(family, json.dumps(report["families"][family]), file=sys.stderr, flush=True)
     print(json.dumps(report, indent=1))
 
 

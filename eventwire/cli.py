@@ -69,6 +69,13 @@ def _report(error: InputError) -> None:
 
 
 def _pipeline(no_model: bool, threshold: float = 0.5) -> Pipeline:
+    from eventwire.limits import current_limits
+
+    try:
+        current_limits()  # a mistyped EVENTWIRE_LIMIT_* stops here, in one line
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
     try:
         return Pipeline(use_model=not no_model, threshold=threshold)
     except EventwireError as exc:

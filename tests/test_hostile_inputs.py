@@ -361,3 +361,23 @@ def test_a_body_paragraph_ending_in_reuters_is_kept() -> None:
     article = structure_plain_text(text, doc_id="x")
     assert "Both sides blamed each other" in article.body
     assert article.captions == ["Demonstrators run from tear gas near parliament. (Reuters)"]
+
+
+# ------------------------------------------------------------------ limits a user sees and changes
+
+
+def test_limits_are_shown_and_changed_by_environment(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = runner.invoke(app, ["limits", "--json"])
+    rows = {row["name"]: row for row in map(json.loads, shown.stdout.splitlines())}
+    assert rows["article_chars"]["env"] == "EVENTWIRE_LIMIT_ARTICLE_CHARS"
+    assert {"record_bytes", "json_depth", "decompressed_bytes", "seconds_per_article"} <= set(rows)
+    monkeypatch.setenv("EVENTWIRE_LIMIT_ARTICLE_CHARS", "50")
+    changed = runner.invoke(app, ["limits", "--json"])
+    assert '"value": 50' in changed.stdout
+    (tmp_path / "a.txt").write_text(GOOD)
+    status, _, stderr = _code(str(tmp_path / "a.txt"))
+    assert status == 1 and f"[E005] {tmp_path / 'a.txt'}" in stderr and "limit 50" in stderr
+    monkeypatch.setenv("EVENTWIRE_LIMIT_ARTICLE_CHARS", "lots")
+    status, _, stderr = _code(str(tmp_path / "a.txt"))
+    assert status == 2 and "EVENTWIRE_LIMIT_ARTICLE_CHARS" in stderr
