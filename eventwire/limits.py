@@ -54,7 +54,7 @@ class Limits:
     feed_bytes: int = 20_000_000
     """Largest RSS/Atom document, read from a file or fetched."""
     decompressed_bytes: int = 8_000_000_000
-    """Most bytes one compressed input (.gz, .warc.gz) may decompress to."""
+    """Most bytes one compressed input (a .warc.gz archive) may decompress to."""
     header_bytes: int = 32_000_000
     """Most bytes read between two records of an archive (headers and one read block)."""
     seconds_per_article: float = 300.0

@@ -206,6 +206,10 @@ def _read_file(path: Path, doc_id: str, limits: Limits) -> Iterator[ReadResult]:
         yield from reader(path, doc_id, where, limits)
     except OSError as exc:
         yield _os_error(where, exc)
+    except RecursionError:
+        yield InputError(where, ErrorCode.E015_TOO_DEEP, "nested too deeply to read")
+    except Exception as exc:  # noqa: BLE001 - a reader's failure stops this input, not the batch
+        yield InputError(where, ErrorCode.E099_INTERNAL, f"reader failed: {type(exc).__name__}")
 
 
 def _read_path(path: Path, doc_id: str | None, limits: Limits) -> Iterator[ReadResult]:
