@@ -19,10 +19,10 @@ demo: $(STAMP)
 	$(BIN)/eventwire demo --db eventwire.duckdb
 
 lint: $(STAMP)
-	$(BIN)/ruff check eventwire tests scripts bench
+	$(BIN)/ruff check eventwire tests scripts fuzz bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy eventwire scripts tests bench
+	$(BIN)/mypy eventwire scripts tests fuzz bench
 
 unit: $(STAMP)
 	$(BIN)/pytest -q

@@ -82,7 +82,13 @@ def _coded(
 ) -> Iterator[ArticleResult | InputError]:
     """Pipeline results, in input order, with progress shown and per-input errors reported."""
     from eventwire.executor import Executor, Settings
+    from eventwire.limits import current_limits
 
+    try:
+        current_limits()  # a mistyped EVENTWIRE_LIMIT_* stops here, in one line
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
     executor = Executor(Settings(use_model=not no_model, threshold=threshold), workers)
     try:
         executor.start()
@@ -339,6 +345,31 @@ def bench(
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)
+
+
+@app.command(name="limits")
+def show_limits(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per limit.")] = False,
+) -> None:
+    """Show what one input may cost (size, depth, time) and the variable that changes each."""
+    from eventwire.limits import current_limits, describe
+
+    try:
+        rows = describe(current_limits())
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row))
+        return
+    table = Table(title="eventwire limits (change with the variable shown)")
+    for column in ("limit", "value", "default", "variable", "meaning"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["name"], f"{row['value']:,}", f"{row['default']:,}", row["env"],
+                      row["meaning"])
+    Console(width=None if Console().is_terminal else 160).print(table)
 
 
 if __name__ == "__main__":

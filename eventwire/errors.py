@@ -5,6 +5,7 @@ A code never changes meaning once released; new reasons get new numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -23,6 +24,12 @@ class ErrorCode(StrEnum):
     E011_NO_MAIN_TEXT = "E011"
     E012_FETCH_FAILED = "E012"
     E013_TRUNCATED = "E013"
+    E014_TIME_LIMIT = "E014"
+    E015_TOO_DEEP = "E015"
+    E016_DUPLICATE_ID = "E016"
+    E017_PERMISSION = "E017"
+    E018_DECOMPRESSED_TOO_LARGE = "E018"
+    E019_BYTES_REPLACED = "E019"
     E020_NO_MODEL = "E020"
     E021_NO_ARTEFACT = "E021"
     E030_DB_LOCKED = "E030"
@@ -34,6 +41,7 @@ class ErrorCode(StrEnum):
     E036_DB_OLD_SCHEMA = "E036"
     E037_DB_MISSING = "E037"
     E038_DB_FAILED = "E038"
+    E040_UNREADABLE = "E040"
     E099_INTERNAL = "E099"
 
 
@@ -51,6 +59,12 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.E011_NO_MAIN_TEXT: "page has no main text to extract",
     ErrorCode.E012_FETCH_FAILED: "feed could not be fetched",
     ErrorCode.E013_TRUNCATED: "archive is truncated or corrupt; records after this point lost",
+    ErrorCode.E014_TIME_LIMIT: "article took longer than the time limit; not coded",
+    ErrorCode.E015_TOO_DEEP: "record is nested deeper than the JSON depth limit",
+    ErrorCode.E016_DUPLICATE_ID: "another article in this run has the same id",
+    ErrorCode.E017_PERMISSION: "permission denied",
+    ErrorCode.E018_DECOMPRESSED_TOO_LARGE: "input decompresses past the size limit",
+    ErrorCode.E019_BYTES_REPLACED: "bytes that are not UTF-8 were replaced with U+FFFD",
     ErrorCode.E020_NO_MODEL: "no spaCy English model installed",
     ErrorCode.E021_NO_ARTEFACT: "a model artefact is missing",
     ErrorCode.E030_DB_LOCKED: "database is in use by another eventwire process",
@@ -62,22 +76,45 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.E036_DB_OLD_SCHEMA: "database has an older schema that must be migrated",
     ErrorCode.E037_DB_MISSING: "no database at this path",
     ErrorCode.E038_DB_FAILED: "database operation failed",
+    ErrorCode.E040_UNREADABLE: "input could not be read",
     ErrorCode.E099_INTERNAL: "internal error while coding",
 }
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks, other control characters and lone surrogates escaped."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+WARNINGS = frozenset({ErrorCode.E016_DUPLICATE_ID, ErrorCode.E019_BYTES_REPLACED})
+"""Codes reported beside an article that is still coded (under the id the warning names)."""
+
+
 @dataclass
 class InputError:
-    """An article or input that could not be coded, and why."""
+    """An article or input that could not be coded, and why; or a warning about one that was.
+
+    ``doc_id`` says where: the path the user gave, with ``:N`` for the Nth
+    record of a file, or the article's id once it has one.
+    """
 
     doc_id: str
     code: ErrorCode
     detail: str = ""
 
     @property
+    def is_warning(self) -> bool:
+        return self.code in WARNINGS
+
+    @property
     def message(self) -> str:
-        base = f"[{self.code.value}] {self.doc_id}: {MESSAGES[self.code]}"
-        return f"{base} ({self.detail})" if self.detail else base
+        """One line, whatever a path or a parser's complaint holds (control characters escaped)."""
+        base = f"[{self.code.value}] {one_line(self.doc_id)}: {MESSAGES[self.code]}"
+        text = f"{base} ({one_line(self.detail)})" if self.detail else base
+        return text + " [warning]" if self.is_warning else text
 
     def to_dict(self) -> dict[str, str]:
         return {"doc_id": self.doc_id, "code": self.code.value, "reason": MESSAGES[self.code],

@@ -26,6 +26,8 @@ class Article:
     captions: list[str] = field(default_factory=list)
     body_offset: list[tuple[int, int]] = field(default_factory=list)
     """(start in body, start in text) pairs: where each body block came from."""
+    origin: str | None = None
+    """Where the reader found it: the path the user gave, ``:N`` for the Nth record."""
 
     def text_offset(self, body_pos: int) -> int:
         """Map a character offset in ``body`` back to ``text``."""

@@ -30,6 +30,7 @@ from eventwire.errors import ErrorCode, InputError
 from eventwire.events import Discourse, EventCoder, SentenceInput, quote_ranges
 from eventwire.events.common import cues
 from eventwire.events.sides import settle_sides
+from eventwire.limits import code_batch, current_limits
 from eventwire.model import Article, Event, PlaceMention
 from eventwire.nlp import get_nlp
 from eventwire.prefilter import Prefilter, default_prefilter
@@ -99,15 +100,18 @@ class Pipeline:
                 self.counts["sentences_skipped_" + why] += 1
         return kept
 
-    def sentences(self, article: Article, doc: Doc) -> list[SentenceInput]:
-        """Sentences of the body, each with its offset in the text and its quoted ranges."""
+    def sentences(self, article: Article, doc: Doc, first_index: int = 0) -> list[SentenceInput]:
+        """Sentences of the body, each with its offset in the text and its quoted ranges.
+
+        ``first_index`` numbers on from an earlier part of the same article.
+        """
         quoted: list[tuple[int, int]] = []
         position = 0
         for paragraph in article.body.split("\n\n"):
             quoted.extend((position + a, position + b) for a, b in quote_ranges(paragraph))
             position += len(paragraph) + 2
         out = []
-        for index, sent in enumerate(doc.sents):
+        for index, sent in enumerate(doc.sents, start=first_index):
             if not sent.text.strip():
                 continue
             local = [
@@ -119,9 +123,15 @@ class Pipeline:
         return out
 
     def process(
-        self, article: Article, doc: Doc | None = None, timings: dict[str, float] | None = None
+        self, article: Article, doc: Doc | None = None, timings: dict[str, float] | None = None,
+        first_sentence: int = 0,
     ) -> ArticleResult:
-        """Code one article; ``timings``, when given, gathers seconds per stage for benchmarks."""
+        """Code one article; ``timings``, when given, gathers seconds per stage for benchmarks.
+
+        ``first_sentence`` numbers the sentences of a part of a long article after
+        the parts before it. Unguarded: use :meth:`run` (or
+        :func:`eventwire.limits.code_batch`) for input that may be long or hostile.
+        """
         clock = _Clock(timings)
         self.counts["articles"] += 1
         if not article.body.strip():
@@ -133,7 +143,7 @@ class Pipeline:
         clock.lap("prefilter")
         doc = doc if doc is not None else self.nlp(article.body)
         clock.lap("nlp")
-        sentences = self.sentences(article, doc)
+        sentences = self.sentences(article, doc, first_sentence)
         candidates = self.candidates(sentences)
         clock.lap("prefilter")
         if self.classifier is not None:
@@ -228,9 +238,11 @@ class Pipeline:
         """Results in input order; an article that fails is reported, the batch goes on."""
         batch: list[Article] = []
 
+        limits = current_limits()
+
         def flush() -> Iterator[ArticleResult | InputError]:
-            if batch:
-                yield from self.code_batch(batch)
+            # the guard: long articles in parts, a time limit, every failure one error
+            yield from code_batch(self, batch, batch_size, limits)
             batch.clear()
 
         for item in items:

@@ -12,13 +12,20 @@ from __future__ import annotations
 import re
 
 from eventwire.dates import parse_date_line
+from eventwire.limits import Limits, current_limits, defuse
 from eventwire.model import Article
 
 READ_TIME = re.compile(r"^\s*\d+\s*(?:-\s*)?(?:min(?:ute)?s?|m)\.?\s+read\s*$", re.I)
-CREDIT = re.compile(
-    r"(?:\[(?:[A-Z][\w .&/-]{1,40})\]|\((?:photo|image|picture)?[: ]*(?:AFP|AP|Getty(?: Images)?|"
-    r"Reuters|EPA|Anadolu)[^)]{0,40}\))\s*$"
+BRACKET_CREDIT = re.compile(r"\[(?:[A-Z][\w .&/-]{1,40})\]\s*$")
+AGENCIES = r"(?:AFP|AP|Getty(?: Images)?|Reuters|EPA|Anadolu)"
+PHOTO_CREDIT = re.compile(
+    r"\((?:(?:photo|image|picture)[: ]*" + AGENCIES + r"[^)]{0,40}|" + AGENCIES
+    + r"\s*(?:/|via\b|photo\b)[^)]{0,40}|Getty Images[^)]{0,40})\)\s*$", re.I
 )
+"""A parenthesised photo credit: "(Photo: AFP)", "(Reuters/Jane Doe)", "(AFP via Getty Images)"."""
+AGENCY_CREDIT = re.compile(r"\(" + AGENCIES + r"\)\s*$")
+"""A bare "(Reuters)": a caption's credit, or a body paragraph's attribution."""
+CAPTION_MAX_CHARS = 160
 CAPTION_START = re.compile(r"^\s*(?:photo|image|picture|file photo|pictured)\s*[:|-]", re.I)
 BYLINE = re.compile(
     r"^\s*(?:by|By|BY)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*.*)?$"
@@ -35,14 +42,40 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def is_caption(line: str) -> bool:
+    """An image caption or credit line, not a paragraph of the story.
+
+    A bracketed credit ("[Getty]") or a photo credit marks a caption. A bare
+    agency name in parentheses ends captions and body paragraphs alike, so it
+    marks a caption only on a short line of one sentence that reports no one
+    saying anything.
+    """
+    if CAPTION_START.match(line) or line.startswith("["):
+        return True
+    if BRACKET_CREDIT.search(line) or PHOTO_CREDIT.search(line):
+        return True
+    match = AGENCY_CREDIT.search(line)
+    if not match:
+        return False
+    before = line[: match.start()].rstrip()
+    one_sentence = not re.search(r"[.!?][\"'”’]?\s+[A-Z\"“]", before)
+    reported = re.search(r"\b(?:said|says|told|according)\b|[\"“”]", before)
+    return len(line) <= CAPTION_MAX_CHARS and one_sentence and not reported
+
+
 def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
 
 def structure_plain_text(
-    text: str, doc_id: str, title: str | None = None, published: str | None = None
+    text: str, doc_id: str, title: str | None = None, published: str | None = None,
+    limits: Limits | None = None,
 ) -> Article:
-    """Split a plain-text article into metadata and body blocks."""
+    """Split a plain-text article into metadata and body blocks.
+
+    The body is defused for the tokenizer (:func:`eventwire.limits.defuse`):
+    long runs of symbols, long "words" and unended sentences are broken.
+    """
     article = Article(doc_id=doc_id, text=text, title=title, published=published)
     lines = [(start, line) for start, line in _lines_with_offsets(text) if line.strip()]
     if not lines:
@@ -68,7 +101,7 @@ def structure_plain_text(
         if BYLINE.match(stripped) and len(stripped) < 80:
             article.byline = stripped
             continue
-        if CREDIT.search(stripped) or CAPTION_START.match(stripped) or stripped.startswith("["):
+        if is_caption(stripped):
             article.captions.append(stripped)
             continue
         offset_in_line = line.index(stripped[0])
@@ -77,5 +110,6 @@ def structure_plain_text(
         article.body_offset.append((body_pos, start + offset_in_line))
         body_parts.append(stripped)
         body_pos += len(stripped)
-    article.body = "\n\n".join(body_parts)
+    chosen = limits or current_limits()
+    article.body = defuse("\n\n".join(body_parts), chosen.run_chars, chosen.sentence_chars)
     return article

@@ -45,9 +45,9 @@ def test_ingest_a_mixed_folder_and_a_warc(tmp_path: Path) -> None:
     assert "https://news.example.com/a/1" in urls, "WARC responses are stored with their URL"
     assert any(doc.startswith("url-") for doc in stored), "WARC articles are keyed by URL"
     assert "lagos" in stored
-    assert errors.get("empty") == "E002"
-    assert errors.get("french") == "E010"
-    assert errors.get("wire.jsonl:3") == "E006"
+    assert errors.get(str(corpus / "empty.txt")) == "E002"
+    assert errors.get(str(corpus / "french.txt")) == "E010"
+    assert errors.get(f"{corpus / 'wire.jsonl'}:3") == "E006"
     assert "E013" in errors.values(), "a truncated archive is reported once"
     clusters = con.execute(
         "SELECT n_articles, n_sources FROM events WHERE event_id IN "

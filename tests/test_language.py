@@ -73,6 +73,7 @@ def test_read_inputs_reports_non_english_articles(tmp_path: Path) -> None:
     results = list(read_inputs([str(tmp_path)]))
     assert [r.doc_id for r in results if isinstance(r, Article)] == ["en"]
     assert {(e.doc_id, e.code, e.detail) for e in results if isinstance(e, InputError)} == {
-        ("es", ErrorCode.E010_NOT_ENGLISH, "es"), ("ru", ErrorCode.E010_NOT_ENGLISH, "ru")}
+        (str(tmp_path / "es.txt"), ErrorCode.E010_NOT_ENGLISH, "es"),  # the path, not the stem
+        (str(tmp_path / "ru.txt"), ErrorCode.E010_NOT_ENGLISH, "ru")}
     unchecked = list(read_inputs([str(tmp_path)], check_language=False))
     assert all(isinstance(r, Article) for r in unchecked)

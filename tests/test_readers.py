@@ -38,13 +38,14 @@ def test_mixed_folder(tmp_path: Path) -> None:
     results = list(read_inputs([str(tmp_path), str(tmp_path / "missing.txt")]))
     errors = {r.doc_id: r.code for r in results if isinstance(r, InputError)}
     articles = {r.doc_id: r for r in results if isinstance(r, Article)}
+    where = str(tmp_path)  # errors name the path the user gave, and the line of a record
     assert errors == {
-        "batch.jsonl:2": ErrorCode.E006_BAD_JSON,
-        "r3": ErrorCode.E007_NO_TEXT,
-        "batch.jsonl:4": ErrorCode.E009_MALFORMED,
-        "binary": ErrorCode.E003_BINARY,
-        "empty": ErrorCode.E002_EMPTY,
-        "huge": ErrorCode.E005_TOO_LARGE,
+        f"{where}/batch.jsonl:2": ErrorCode.E006_BAD_JSON,
+        f"{where}/batch.jsonl:3": ErrorCode.E007_NO_TEXT,
+        f"{where}/batch.jsonl:4": ErrorCode.E009_MALFORMED,
+        f"{where}/binary.txt": ErrorCode.E003_BINARY,
+        f"{where}/empty.txt": ErrorCode.E002_EMPTY,
+        f"{where}/huge.txt": ErrorCode.E005_TOO_LARGE,
         str(tmp_path / "missing.txt"): ErrorCode.E001_MISSING,
     }
     assert {"good", "latin1", "r1"} <= set(articles)

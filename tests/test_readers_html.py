@@ -84,7 +84,7 @@ def test_html_files_in_a_folder(tmp_path: Path) -> None:
     errors = [r for r in results if isinstance(r, InputError)]
     assert [a.title for a in articles] == ["Rebels seize desert town"]
     assert [e.code for e in errors] == [ErrorCode.E011_NO_MAIN_TEXT]
-    assert errors[0].doc_id == "blank"  # a file without a URL is named by its stem
+    assert errors[0].doc_id == str(tmp_path / "blank.htm")  # errors name the path given
 
 
 @settings(max_examples=150, deadline=None)

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventwire.errors import InputError
 from eventwire.evaluation.gold import read_gold
 from eventwire.model import Actor, Article, Event
 from eventwire.readers.jsonl import record_to_article
@@ -225,10 +224,11 @@ def score_article(record: dict[str, Any], predicted: list[Event], tally: Tally) 
 
 
 def code_record(pipeline: Any, record: dict[str, Any]) -> tuple[Article | None, list[Event]]:
-    article = record_to_article(record, str(record.get("id")))
-    if isinstance(article, InputError):
+    read = [item for item in record_to_article(record, str(record.get("id")))
+            if isinstance(item, Article)]
+    if not read:
         return None, []
-    return article, pipeline.process(article).events
+    return read[0], pipeline.process(read[0]).events
 
 
 def evaluate_articles(

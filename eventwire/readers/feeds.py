@@ -26,12 +26,14 @@ import feedparser
 
 from eventwire import __version__ as _version
 from eventwire.errors import ErrorCode, InputError
+from eventwire.limits import Limits, current_limits
 from eventwire.model import Article
 from eventwire.readers.html import url_id
 from eventwire.readers.text import check_text, content_id
 from eventwire.structure import structure_plain_text
 
-MAX_FEED_BYTES = 20_000_000
+MAX_FEED_BYTES = Limits().feed_bytes
+ALLOWED_SCHEMES = ("http", "https")
 USER_AGENT = f"eventwire/{_version} (news event coder; polite feed reader)"
 BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote section article tr table pre hr "
@@ -123,13 +125,16 @@ def entry_to_article(entry: Any, feed_title: str | None, where: str) -> Article 
     return article
 
 
-def read_feed_bytes(data: bytes, origin: str) -> Iterator[Article | InputError]:
+def read_feed_bytes(data: bytes, origin: str, limits: Limits | None = None
+                    ) -> Iterator[Article | InputError]:
     """Articles from every entry of an RSS/Atom document; one error if it is not a feed."""
+    limits = limits or current_limits()
     if not data.strip():
         yield InputError(origin, ErrorCode.E002_EMPTY)
         return
-    if len(data) > MAX_FEED_BYTES:
-        yield InputError(origin, ErrorCode.E005_TOO_LARGE, f"{len(data)} bytes")
+    if len(data) > limits.feed_bytes:
+        yield InputError(origin, ErrorCode.E005_TOO_LARGE,
+                         f"{len(data)} bytes, limit {limits.feed_bytes}")
         return
     try:
         # bytes, never str: feedparser takes a str for a URL or a file name
@@ -145,13 +150,68 @@ def read_feed_bytes(data: bytes, origin: str) -> Iterator[Article | InputError]:
     feed_title = _text_of(parsed.get("feed") or {}, "title")
     for number, entry in enumerate(entries, start=1):
         try:
-            yield entry_to_article(entry, feed_title, f"{origin}#{number}")
+            result = entry_to_article(entry, feed_title, f"{origin}#{number}")
         except Exception as exc:  # noqa: BLE001 - one odd entry must not stop the feed
             yield InputError(f"{origin}#{number}", ErrorCode.E009_MALFORMED, type(exc).__name__)
+            continue
+        if isinstance(result, Article):
+            result.origin = f"{origin}#{number}"
+        yield result
 
 
-def read_feed_file(path: Path) -> Iterator[Article | InputError]:
-    yield from read_feed_bytes(path.read_bytes(), origin=str(path))
+def read_feed_file(path: Path, origin: str | None = None, limits: Limits | None = None
+                   ) -> Iterator[Article | InputError]:
+    limits = limits or current_limits()
+    with path.open("rb") as handle:
+        data = handle.read(limits.feed_bytes + 1)
+    yield from read_feed_bytes(data, origin=origin or str(path), limits=limits)
+
+
+class FetchRefused(Exception):
+    """A fetch that breaks a limit: scheme, redirects, size or time."""
+
+
+class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows at most ``limit`` redirects, and only to http(s): never file:, ftp: or data:."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme.lower() not in ALLOWED_SCHEMES:
+            raise FetchRefused(f"redirect to a {urlsplit(newurl).scheme or 'relative'}: URL")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _redirects(limit: int) -> _LimitedRedirects:
+    handler = type("Redirects", (_LimitedRedirects,),
+                   {"max_redirections": limit, "max_repeats": min(4, limit)})
+    made: _LimitedRedirects = handler()
+    return made
+
+
+def _opener(redirects: int) -> urllib.request.OpenerDirector:
+    """http(s) and redirects only: no file, ftp or data handlers to reach by a redirect."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor(), _redirects(redirects)):
+        opener.add_handler(handler)
+    return opener
+
+
+def _read_within(response: Any, limit: int, deadline: float) -> bytes:
+    """The body, refused past ``limit`` bytes or past the deadline (a slow drip included)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchRefused("took longer than the time limit")
+        chunk = response.read1(1 << 16) if hasattr(response, "read1") else response.read(1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise FetchRefused(f"over {limit} bytes")
+        chunks.append(chunk)
 
 
 class FeedFetcher:
@@ -164,12 +224,15 @@ class FeedFetcher:
     def __init__(
         self,
         state_path: Path | None = None,
-        timeout: float = 15.0,
+        timeout: float | None = None,
         delay: float = 2.0,
         user_agent: str = USER_AGENT,
+        limits: Limits | None = None,
     ) -> None:
+        self.limits = limits or current_limits()
         self.state_path = state_path
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else self.limits.feed_seconds
+        self.opener = _opener(self.limits.feed_redirects)
         self.delay = delay
         self.user_agent = user_agent
         self.last_request: dict[str, float] = {}
@@ -210,17 +273,25 @@ class FeedFetcher:
             headers["If-None-Match"] = known["etag"]
         if known.get("modified"):
             headers["If-Modified-Since"] = known["modified"]
+        if urlsplit(url).scheme.lower() not in ALLOWED_SCHEMES:
+            return InputError(url, ErrorCode.E012_FETCH_FAILED, "only http and https feeds")
         self._wait_for_host(urlsplit(url).netloc.lower())
         request = urllib.request.Request(url, headers=headers)
+        deadline = time.monotonic() + self.timeout
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data: bytes = response.read(MAX_FEED_BYTES + 1)
+            with self.opener.open(request, timeout=self.timeout) as response:
+                data = _read_within(response, self.limits.feed_bytes, deadline)
                 etag = response.headers.get("ETag")
                 modified = response.headers.get("Last-Modified")
+        except FetchRefused as exc:
+            code = ErrorCode.E005_TOO_LARGE if "bytes" in str(exc) else ErrorCode.E012_FETCH_FAILED
+            return InputError(url, code, str(exc))
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
                 return None
-            return InputError(url, ErrorCode.E012_FETCH_FAILED, f"HTTP {exc.code}")
+            refused = "; redirect refused (too many, or not to http/https)"
+            detail = f"HTTP {exc.code}" + (refused if 300 <= exc.code < 400 else "")
+            return InputError(url, ErrorCode.E012_FETCH_FAILED, detail)
         except TimeoutError:
             return InputError(url, ErrorCode.E012_FETCH_FAILED, f"timed out after {self.timeout}s")
         except urllib.error.URLError as exc:
@@ -248,7 +319,7 @@ class FeedFetcher:
         if isinstance(result, InputError):
             yield result
             return
-        yield from read_feed_bytes(result, origin=url)
+        yield from read_feed_bytes(result, origin=url, limits=self.limits)
 
 
 __all__ = [

@@ -15,12 +15,13 @@ from typing import Any
 from trafilatura import bare_extraction
 
 from eventwire.errors import ErrorCode, InputError
+from eventwire.limits import Limits, current_limits
 from eventwire.model import Article
-from eventwire.readers.text import MAX_BYTES, check_text, content_id
+from eventwire.readers.text import check_text, clean_surrogates, content_id
 from eventwire.structure import structure_plain_text
 
-MAX_HTML_BYTES = 10_000_000
-"""Largest page accepted; markup is several times its text, a dump is still not an article."""
+MAX_HTML_BYTES = Limits().html_bytes
+"""Default largest page; markup is several times its text, a dump is still not an article."""
 MIN_WORDS = 8
 """Fewer words of main text and the page is navigation or an error page, not an article."""
 CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
@@ -73,6 +74,8 @@ def read_html_bytes(
     fallback_date: str | None = None,
     fast: bool = True,
     fallback_id: str | None = None,
+    where: str | None = None,
+    limits: Limits | None = None,
 ) -> Article | InputError:
     """One page to one Article, or the reason it is not one.
 
@@ -80,17 +83,22 @@ def read_html_bytes(
     page's canonical one), else ``fallback_id`` (a file's name), else from a hash
     of the extracted text. ``fast``
     skips trafilatura's slower fallback extractors, which news pages rarely need.
+    ``where`` names the page in errors (a path the user gave), else the id does.
     """
-    where = doc_id or (url_id(url) if url else fallback_id or "html")
+    limits = limits or current_limits()
+    where = where or doc_id or (url_id(url) if url else fallback_id or "html")
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     if not raw.strip():
         return InputError(where, ErrorCode.E002_EMPTY)
-    if len(raw) > MAX_HTML_BYTES:
-        return InputError(where, ErrorCode.E005_TOO_LARGE, f"{len(raw)} bytes")
+    if len(raw) > limits.html_bytes:
+        return InputError(where, ErrorCode.E005_TOO_LARGE,
+                          f"{len(raw)} bytes, limit {limits.html_bytes}")
     if _looks_binary(raw):
         return InputError(where, ErrorCode.E003_BINARY)
     try:
         doc = _extract(data, url, fast)
+    except RecursionError:
+        return InputError(where, ErrorCode.E015_TOO_DEEP, "markup nested too deeply to parse")
     except Exception as exc:  # noqa: BLE001 - a parser failure is the page's fault, not ours
         return InputError(where, ErrorCode.E009_MALFORMED, f"HTML not parsed: {type(exc).__name__}")
     if doc is None:
@@ -102,9 +110,8 @@ def read_html_bytes(
         return InputError(where, ErrorCode.E011_NO_MAIN_TEXT, f"{len(text.split())} words")
     page_url = url or _field(doc, "url")
     article_id = doc_id or (url_id(page_url) if page_url else fallback_id or content_id(text))
-    if len(text) > MAX_BYTES:
-        return InputError(article_id, ErrorCode.E005_TOO_LARGE, f"{len(text)} characters")
-    problem = check_text(text, article_id)
+    text, _ = clean_surrogates(text)
+    problem = check_text(text, where, limits)
     if problem:
         return problem
     article = structure_plain_text(
@@ -112,7 +119,9 @@ def read_html_bytes(
         doc_id=article_id,
         title=_field(doc, "title"),
         published=_field(doc, "date") or fallback_date,
+        limits=limits,
     )
+    article.origin = where
     article.url = page_url
     article.source = _field(doc, "sitename") or _field(doc, "hostname")
     article.byline = _field(doc, "author") or article.byline

@@ -18,8 +18,10 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.limitreader import LimitReader
 
 from eventwire.errors import ErrorCode, InputError
+from eventwire.limits import Limits, current_limits
 from eventwire.model import Article
-from eventwire.readers.html import MAX_HTML_BYTES, read_html_bytes, url_id
+from eventwire.readers.compressed import DecompressedTooLarge, open_maybe_gzip
+from eventwire.readers.html import read_html_bytes, url_id
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -43,53 +45,47 @@ def _is_html(content_type: str | None) -> bool:
     return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
 
 
-class _CountingReader:
-    """Counts bytes read, so an archive cut inside a record header is noticed at the end."""
+class HeadersTooLarge(Exception):
+    """More bytes between two records than any record header needs."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+
+class _CountingReader:
+    """Counts the plain bytes warcio reads, and bounds what it reads between two records.
+
+    warcio reads a header line whole, however long: a "header" of a gigabyte of
+    zeros would be held in memory. Bytes read since the last record was
+    finished (:meth:`mark`) are headers and read-ahead only, so past
+    ``window`` bytes the archive is refused.
+    """
+
+    def __init__(self, stream: Any, window: int) -> None:
         self.stream = stream
+        self.window = window
         self.offset = 0
-        self.head = b""
+        self.marked = 0
+        self.in_headers = True
         self.tail = b""
 
     def tell(self) -> int:
         return self.offset
 
+    def content(self) -> None:
+        """A record's headers are parsed: its content may be as long as it says."""
+        self.in_headers = False
+
+    def mark(self) -> None:
+        """A record is finished: what follows is the next one's headers."""
+        self.marked = self.offset
+        self.in_headers = True
+
     def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
+        if self.in_headers and self.offset - self.marked > self.window:
+            raise HeadersTooLarge(f"over {self.window} bytes without a complete record header")
+        data: bytes = self.stream.read(size)
         if data:
-            if len(self.head) < 2:
-                self.head = (self.head + data)[:2]
             self.tail = (self.tail + data)[-2:]
         self.offset += len(data)
         return data
-
-    @property
-    def gzipped(self) -> bool:
-        return self.head == b"\x1f\x8b"
-
-
-class _LastMemberCheck:
-    """Notes whether the last gzip member ended properly when warcio closes it.
-
-    A gzipped archive cut inside a member's trailer still decompresses every
-    record in full; only the decompressor knows its stream did not end.
-    """
-
-    def __init__(self, archive: Any) -> None:
-        self.complete = True
-        reader = archive.reader
-        original = getattr(reader, "close_decompressor", None)
-        if original is None:
-            return
-
-        def close_decompressor() -> None:
-            decompressor = reader.decompressor
-            if decompressor is not None and not getattr(decompressor, "eof", True):
-                self.complete = False
-            original()
-
-        reader.close_decompressor = close_decompressor
 
 
 def _complete(record: Any) -> bool:
@@ -100,7 +96,7 @@ def _complete(record: Any) -> bool:
     return isinstance(raw, LimitReader) and raw.limit == 0
 
 
-def _html_body(record: Any) -> bytes | None:
+def _html_body(record: Any, limit: int) -> bytes | None:
     """The decoded body of a successful HTML response; None for every other record."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
@@ -110,21 +106,27 @@ def _html_body(record: Any) -> bytes | None:
     status = http.get_statuscode()
     if status and not status.startswith("2"):
         return None
-    body: bytes = record.content_stream().read(MAX_HTML_BYTES + 1)
+    body: bytes = record.content_stream().read(limit + 1)
     return body
 
 
 def read_warc_stream(
-    stream: IO[bytes], origin: str, fast: bool = True
+    stream: IO[bytes], origin: str, fast: bool = True, limits: Limits | None = None,
 ) -> Iterator[Article | InputError]:
-    """Articles from each HTML response in ``stream`` (plain or gzipped WARC)."""
+    """Articles from each HTML response in ``stream`` (plain or gzipped WARC).
+
+    Gzip is decompressed here within ``decompressed_bytes``; errors name
+    ``origin:N``, the Nth record.
+    """
+    limits = limits or current_limits()
     count = 0
-    reader = _CountingReader(stream)
-    archive = ArchiveIterator(reader)
-    last_member = _LastMemberCheck(archive)
+    plain, gunzip = open_maybe_gzip(stream, limits.decompressed_bytes)
+    reader = _CountingReader(plain, limits.header_bytes)
     try:
+        archive = ArchiveIterator(reader)
         for record in archive:
             count += 1
+            reader.content()
             if record.format != "warc":
                 # warcio also reads ARC, and takes almost any text line for an ARC header
                 code = ErrorCode.E009_MALFORMED if count == 1 else ErrorCode.E013_TRUNCATED
@@ -133,24 +135,38 @@ def read_warc_stream(
             if not record.rec_type:
                 yield InputError(origin, ErrorCode.E013_TRUNCATED, f"record {count} has no type")
                 return
-            body = _html_body(record)
+            body = _html_body(record, limits.html_bytes)
             if not _complete(record):
                 yield InputError(origin, ErrorCode.E013_TRUNCATED, f"record {count} cut short")
                 return
+            reader.mark()
             if body is None:
                 continue
             http = record.http_headers
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-            doc_id = url_id(uri) if uri else f"{origin}:{count}"
-            if len(body) > MAX_HTML_BYTES:
-                yield InputError(doc_id, ErrorCode.E005_TOO_LARGE, f"over {MAX_HTML_BYTES} bytes")
+            where = f"{origin}:{count}"
+            doc_id = url_id(uri) if uri else where
+            if len(body) > limits.html_bytes:
+                yield InputError(where, ErrorCode.E005_TOO_LARGE,
+                                 f"over {limits.html_bytes} bytes; {uri}")
                 continue
             fallback = http_date_to_iso(http.get_header("Date")) or http_date_to_iso(
                 record.rec_headers.get_header("WARC-Date")
             )
-            yield read_html_bytes(
-                body, doc_id=doc_id, url=uri or None, fallback_date=fallback, fast=fast
+            result = read_html_bytes(
+                body, doc_id=doc_id, url=uri or None, fallback_date=fallback, fast=fast,
+                where=where, limits=limits,
             )
+            if isinstance(result, Article):
+                result.origin = where
+            yield result
+    except DecompressedTooLarge as exc:
+        yield InputError(origin, ErrorCode.E018_DECOMPRESSED_TOO_LARGE,
+                         f"after record {count}: {exc}")
+        return
+    except HeadersTooLarge as exc:
+        yield InputError(origin, ErrorCode.E009_MALFORMED, f"after record {count}: {exc}")
+        return
     except Exception as exc:  # noqa: BLE001 - warcio and zlib raise many kinds on damage
         detail = f"after record {count}: {type(exc).__name__}: {str(exc)[:120]}"
         code = ErrorCode.E013_TRUNCATED if count else ErrorCode.E009_MALFORMED
@@ -161,14 +177,16 @@ def read_warc_stream(
     elif archive.offset < reader.offset:
         detail = f"{reader.offset - archive.offset} bytes after record {count} not read"
         yield InputError(origin, ErrorCode.E013_TRUNCATED, detail)
-    elif not last_member.complete:
+    elif gunzip is not None and gunzip.truncated:
         yield InputError(origin, ErrorCode.E013_TRUNCATED, f"gzip member {count} cut short")
-    elif not reader.gzipped and not reader.tail.endswith(b"\n"):
+    elif not reader.tail.endswith(b"\n"):
         # every WARC record ends with a blank line; a cut inside a header block hides otherwise
         detail = f"archive ends inside record {count}"
         yield InputError(origin, ErrorCode.E013_TRUNCATED, detail)
 
 
-def read_warc_file(path: Path, fast: bool = True) -> Iterator[Article | InputError]:
+def read_warc_file(
+    path: Path, fast: bool = True, origin: str | None = None, limits: Limits | None = None,
+) -> Iterator[Article | InputError]:
     with path.open("rb") as handle:
-        yield from read_warc_stream(handle, origin=str(path), fast=fast)
+        yield from read_warc_stream(handle, origin=origin or str(path), fast=fast, limits=limits)
