@@ -12,11 +12,13 @@ What the record must show, per behaviour (an *expected event* is a template's
 * An event **matches** an expectation when its ``plover`` is one of the TYPES
   (or its ``cameo`` starts with a listed code) and its ``source`` and
   ``target`` match the slots of ACTORS. A slot filled with a country matches an
-  actor whose ``country`` is that country's ISO3; with a person, also whose
-  ``text`` holds the person's family name; with an organisation, whose ``text``
-  holds its name and whose ``country`` is the group's (unchecked when the group
-  has no country). ``/AGENT`` also requires that ``agent``; ``*`` accepts
-  anything, a missing actor too. ``S<>T`` accepts either direction. A sentence
+  actor whose ``country`` is that country's ISO3 (and, when the slot is written
+  only as a person, whose ``text`` holds the person's family name); a slot
+  filled with an organisation matches an actor whose ``text`` holds the group's
+  name and whose ``country`` is the group's (unchecked when it has none). Texts
+  are compared case-folded, with Unicode hyphens and apostrophes made plain.
+  ``/AGENT`` also requires that ``agent``; ``*`` accepts anything, a missing
+  actor too. ``S<>T`` accepts either direction. A sentence
   **is coded as expected** when one of its events matches and none has a
   forbidden PLOVER type (``!*``: no event at all).
 * **invariance** (swapped countries, persons, organisations, places, dates;
