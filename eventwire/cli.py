@@ -372,6 +372,25 @@ def show_limits(
     Console(width=None if Console().is_terminal else 160).print(table)
 
 
+@app.command()
+def check(
+    templates: Annotated[
+        str, typer.Option(help="Template set: dev, heldout (written later, never tuned on) or all.")
+    ] = "all",
+    failures: Annotated[bool, typer.Option("--failures", help="Print every failing case.")] = False,
+    cases: Annotated[int, typer.Option(help="Cases per test, at most.")] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of the case generator.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the pass rates as JSON.")] = False,
+    no_model: NoModelOpt = False,
+) -> None:
+    """Run the behavioural checks of the event coder and print the pass rate per behaviour."""
+    from eventwire.check import TEMPLATE_SETS, run_and_print
+
+    if templates not in (*TEMPLATE_SETS, "all"):
+        raise typer.BadParameter("choose dev, heldout or all", param_hint="--templates")
+    run_and_print(templates, failures, cases, seed, as_json, no_model)
+
+
 if __name__ == "__main__":
     app()
 
