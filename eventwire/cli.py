@@ -192,7 +192,7 @@ def _ingest(
             if isinstance(result, InputError):
                 store.add_error(result)
                 stats["errors"] += 1
-            elif isinstance(result, ArticleResult):
+            else:
                 if store.add_article(result.article, result.events, result.places):
                     stats["stored"] += 1
                     stats["wire_copies"] += store.is_wire_copy(result.article.doc_id)

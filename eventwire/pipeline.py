@@ -169,7 +169,9 @@ class Pipeline:
         self.counts["sentences_classified" if self.classifier else "sentences_coded"] += len(
             candidates)
         mentions = places_stage.find_places(article, doc)
-        focus = places_stage.article_focus(mentions)
+        where = places_stage.without_dateline(mentions, article.text, article.body,
+                                              article.text_offset(0))
+        focus = places_stage.article_focus(where)
         clock.lap("places")
         memory = ArticleActors(focus_country=focus.country if focus else None)
         events = self.coder.code_sentences(article.doc_id, candidates, Discourse(memory))
@@ -178,7 +180,7 @@ class Pipeline:
         for event in events:
             evidence = event.evidence
             event.location, event.location_precision = places_stage.locate_event(
-                evidence.start, evidence.end, event.trigger_start, mentions, focus,
+                evidence.start, evidence.end, event.trigger_start, where, focus,
                 verbal=event.plover in cues()["placeless"],
             )
             settle_sides(event, focus.country if focus else None)

@@ -652,6 +652,32 @@ def precision(place: Place | None) -> str:
 _SPECIFICITY = {"point": 3, "city": 2, "region": 1, "country": 0}
 
 
+DATELINE = re.compile(
+    r"^\s*(?P<where>(?:[A-Z][\w'’.-]*,?\s+){0,5}?[A-Z][\w'’.-]*,?(?:\s+[A-Z][a-z]{2}\.?\s+\d{1,2})?)"
+    r"\s*(?:\((?:AP|AFP|Reuters|EFE|IANS|PTI|Xinhua|dpa|ANI)\)\s*)?\.?(?:—|–|--|-|:)"
+)
+"""A dateline: the place (and date) the report was filed from, before the first sentence."""
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline at the start of ``text`` ends (0 when there is none).
+
+    "ARBIL, Iraq: ...", "CARACAS, Venezuela (AP) — ...": the reporter's city is
+    context, not where the events happened.
+    """
+    match = DATELINE.match(text)
+    return match.end() if match and len(match.group(0)) <= 60 else 0
+
+
+def without_dateline(mentions: list[PlaceMention], text: str, body: str,
+                     body_start: int) -> list[PlaceMention]:
+    """Place mentions other than those of the body's dateline."""
+    end = dateline_end(body)
+    if not end:
+        return mentions
+    return [m for m in mentions if not body_start <= m.start < body_start + end]
+
+
 def article_focus(mentions: list[PlaceMention]) -> Place | None:
     """The article's main place: the most mentioned, then most specific, place that agrees
     with the article's most mentioned country."""

@@ -95,7 +95,8 @@ class VerbClauses:
             target = self._target(token, source, root, sentence, ctx)
         partners = [c for c in subject.children if c.dep_ == "conj"] if subject else []
         mutual = False
-        if target is None and partners and not passive:
+        if target is None and partners and not passive and any(
+                cameo.startswith(p) for p in cues()["mutual"]):
             # "Ethiopia and Eritrea signed an agreement": each side is the other's target
             target = self.args.token(partners[0], ctx, sentence)
             partners = []
@@ -122,6 +123,14 @@ class VerbClauses:
             bonus = 0.15 if target is not None else 0.0
             yield Found(cameo, trigger, actor, target, confidence + bonus, mutual=mutual)
 
+    def _perpetrator(self, candidate: Token, ctx: Discourse) -> Actor | None:
+        """'condemned the coup', 'blamed the abduction on ...': words aimed at an act are
+        aimed at whoever the article says did it."""
+        found = self.triggers.match(candidate, "noun")
+        if found is None:
+            return None
+        return ctx.perpetrators.get(found[0][:2])
+
     def _agreed_act(self, token: Token) -> tuple[str, list[Token]] | None:
         """'agreed to a ceasefire', 'agreed to impose sanctions', 'reached an agreement for a
         truce': agreeing to an act that takes effect at once is that act (PLOVER codes a
@@ -147,7 +156,8 @@ class VerbClauses:
                 # "we will defend our forces": the threat is aimed at the addressee
                 target = self.args.quote_parties(sentence, ctx)[1]
             else:
-                target = self.args.token(candidate, ctx, sentence)
+                target = self.args.token(candidate, ctx, sentence) or self._perpetrator(
+                    candidate, ctx)
             if same_actor(source, target) and root != "01":
                 target = None  # "agreed to resign from the government": not a target
             if target is not None:

@@ -90,6 +90,7 @@ class EventCoder:
     @staticmethod
     def _remember_sides(item: Found, event: Event, ctx: Discourse) -> None:
         if item.source is not None:
+            ctx.perpetrators[event.cameo_root] = item.source
             ctx.memory.remember(item.source)
             ctx.last_source = item.source
             if event.quad_class in (1, 3):

@@ -60,6 +60,9 @@ class Discourse:
     last_source: Actor | None = None
     last_target: Actor | None = None
     last_speaker: Actor | None = None
+    perpetrators: dict[str, Actor] = field(default_factory=dict)
+    """The source of the article's last event of each CAMEO root: "condemned the coup"
+    is aimed at whoever staged the coup."""
 
 
 @dataclass
