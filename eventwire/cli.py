@@ -149,12 +149,16 @@ def places(inputs: InputsArg, out: OutOpt = None) -> None:
     _exit_status(coded, failed)
 
 
+def _store_failure(exc: EventwireError) -> typer.Exit:
+    """A store failure is one line with its code and hint, and exit status 2."""
+    typer.echo(str(exc), err=True)
+    return typer.Exit(2)
+
+
 def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
     from eventwire.store import Store
-    from eventwire.wirecopies import WireCopyIndex
 
     stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
-    copies = WireCopyIndex()
     with Store(db) as store:
 
         def fresh() -> Iterator[ReadResult]:
@@ -165,15 +169,16 @@ def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
                 else:
                     yield item
 
+        if not inputs:
+            return stats  # opening the file was the point: it is now at the current schema
         for result in _coded(fresh(), no_model):
             if isinstance(result, InputError):
                 store.add_error(result)
                 stats["errors"] += 1
             elif isinstance(result, ArticleResult):
-                original = copies.add(result.article.doc_id, result.article.body)
-                stats["wire_copies"] += original is not None
-                if store.add_article(result.article, result.events, result.places, original):
+                if store.add_article(result.article, result.events, result.places):
                     stats["stored"] += 1
+                    stats["wire_copies"] += store.is_wire_copy(result.article.doc_id)
                 else:
                     stats["skipped"] += 1
     return stats
@@ -181,16 +186,25 @@ def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
 
 @app.command()
 def ingest(
-    inputs: InputsArg,
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders, feed URLs or - (see `code`); none: only open --db "
+                       "and migrate it to the current schema."),
+    ] = None,
     db: Annotated[Path, typer.Option(help="DuckDB file to write.")] = Path("eventwire.duckdb"),
     no_model: NoModelOpt = False,
 ) -> None:
-    """Code articles and store articles, events, places and errors in a DuckDB file.
+    """Code articles and store articles, mentions, events, places and errors in a DuckDB file.
 
     Articles already stored (same id, same text) are skipped, so a rerun after
     a crash completes the batch without duplicates.
     """
-    stats = _ingest(inputs, db, no_model)
+    try:
+        stats = _ingest(inputs or [], db, no_model)
+    except EventwireError as exc:
+        if exc.code.value.startswith("E03"):
+            raise _store_failure(exc) from None
+        raise
     typer.echo(
         f"{stats['stored']} stored ({stats['wire_copies']} wire copies), {stats['skipped']} "
         f"already there, {stats['errors']} errors -> {db}", err=True,
@@ -200,18 +214,34 @@ def ingest(
 
 @app.command()
 def export(
-    db: Annotated[Path, typer.Option(help="DuckDB file to read.")] = Path("eventwire.duckdb"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+    db: Annotated[Path, typer.Option(help="DuckDB file to read (opened read-only).")] = Path(
+        "eventwire.duckdb"),
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="jsonl, csv, parquet, geojson, gdelt, gdelt-mentions, polecat, "
+        "or acled.")] = "jsonl",
     out: OutOpt = None,
+    since: Annotated[str | None, typer.Option(help="Events on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before this date.")] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        help="ISO3 country of the place or either actor; repeat for several.")] = None,
+    table: Annotated[str, typer.Option(
+        help="events (one row per real-world event) or mentions (one per telling, as `code` "
+        "prints them).")] = "events",
 ) -> None:
-    """Write every stored event, as ``code`` prints them."""
+    """Write the stored events (one row per real-world event) in an analyst's format."""
+    from eventwire.export import EXPORT_FORMATS, EventFilter, export_events
     from eventwire.store import Store
 
-    if not db.exists():
-        typer.echo(f"no database at {db}", err=True)
-        raise typer.Exit(1)
-    with Store(db) as store, _output(out) as handle:
-        write_records(store.iter_events(), handle, fmt)
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"choose from {', '.join(EXPORT_FORMATS)}",
+                                 param_hint="--format")
+    try:
+        with Store(db, read_only=True) as store:
+            filters = EventFilter(since=since, until=until, countries=country or [])
+            count = export_events(store, fmt, out, filters, table)
+    except EventwireError as exc:
+        raise _store_failure(exc) from None
+    typer.echo(f"{count} rows -> {out or 'stdout'}", err=True)
 
 
 @app.command()
@@ -224,9 +254,8 @@ def demo(
     stats = _ingest([str(SAMPLES)], db, no_model=False)
     with Store(db) as store:
         rows = store.con.execute(
-            "SELECT doc_id, date, source_code, cameo, plover, target_code, place_name, "
-            "json_extract_string(record, '$.evidence.trigger') "
-            "FROM events ORDER BY doc_id, json_extract(record, '$.evidence.sentence_index')"
+            "SELECT doc_id, date, source_code, cameo, plover, target_code, place_name, trigger "
+            "FROM mentions ORDER BY doc_id, sentence_index, mention_id"
         ).fetchall()
         counts = store.counts()
     out = Console(width=None if Console().is_terminal else 140)
@@ -237,7 +266,8 @@ def demo(
         table.add_row(*("" if value is None else str(value) for value in row))
     out.print(table)
     out.print(
-        f"{counts['articles']} articles, {counts['events']} events, {counts['places']} place "
+        f"{counts['articles']} articles, {counts['mentions']} mentions of {counts['events']} "
+        f"events, {counts['places']} place "
         f"mentions, {counts['errors']} errors ({stats['stored']} new)"
     )
 

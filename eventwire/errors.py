@@ -25,6 +25,15 @@ class ErrorCode(StrEnum):
     E013_TRUNCATED = "E013"
     E020_NO_MODEL = "E020"
     E021_NO_ARTEFACT = "E021"
+    E030_DB_LOCKED = "E030"
+    E031_DB_READ_ONLY = "E031"
+    E032_DB_DISK_FULL = "E032"
+    E033_DB_NOT_DUCKDB = "E033"
+    E034_DB_SQLITE = "E034"
+    E035_DB_NEWER_SCHEMA = "E035"
+    E036_DB_OLD_SCHEMA = "E036"
+    E037_DB_MISSING = "E037"
+    E038_DB_FAILED = "E038"
     E099_INTERNAL = "E099"
 
 
@@ -44,6 +53,15 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.E013_TRUNCATED: "archive is truncated or corrupt; records after this point lost",
     ErrorCode.E020_NO_MODEL: "no spaCy English model installed",
     ErrorCode.E021_NO_ARTEFACT: "a model artefact is missing",
+    ErrorCode.E030_DB_LOCKED: "database is in use by another eventwire process",
+    ErrorCode.E031_DB_READ_ONLY: "database file or its folder is read-only",
+    ErrorCode.E032_DB_DISK_FULL: "no space left on the disk holding the database",
+    ErrorCode.E033_DB_NOT_DUCKDB: "file is not a DuckDB database",
+    ErrorCode.E034_DB_SQLITE: "file is an SQLite database, not DuckDB",
+    ErrorCode.E035_DB_NEWER_SCHEMA: "database was written by a newer eventwire",
+    ErrorCode.E036_DB_OLD_SCHEMA: "database has an older schema that must be migrated",
+    ErrorCode.E037_DB_MISSING: "no database at this path",
+    ErrorCode.E038_DB_FAILED: "database operation failed",
     ErrorCode.E099_INTERNAL: "internal error while coding",
 }
 

@@ -82,7 +82,7 @@ class WireCopyIndex:
         self.shingle_size = shingle_size
         self.hasher = MinHasher(num_perm, seed)
         self.buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
-        self.ids: list[str] = []
+        self.ids: list[str | None] = []
         self.signatures: list[npt.NDArray[np.uint64]] = []
 
     def __len__(self) -> int:
@@ -92,24 +92,58 @@ class WireCopyIndex:
         """Estimated Jaccard similarity of two indexed articles (by insertion number)."""
         return float(np.mean(self.signatures[first] == self.signatures[second]))
 
-    def add(self, doc_id: str, text: str) -> str | None:
-        """Index ``text``; the id of the most similar earlier near-duplicate, or None."""
+    def signature(self, text: str) -> npt.NDArray[np.uint64] | None:
+        """The MinHash signature of ``text``; None when it has no words to compare."""
         items = shingles(text, self.shingle_size)
-        signature = self.hasher.signature(items)
-        keys = [signature[i * self.rows:(i + 1) * self.rows].tobytes() for i in range(self.bands)]
+        return self.hasher.signature(items) if items else None
+
+    def _keys(self, signature: npt.NDArray[np.uint64]) -> list[bytes]:
+        return [signature[i * self.rows:(i + 1) * self.rows].tobytes() for i in range(self.bands)]
+
+    def copies(self, signature: npt.NDArray[np.uint64] | None) -> list[tuple[str, float]]:
+        """Indexed articles that ``signature`` nearly repeats, most similar first."""
+        if signature is None:
+            return []
         candidates: set[int] = set()
-        if items:
-            for band, key in zip(self.buckets, keys, strict=True):
-                candidates.update(band.get(key, ()))
-        best: tuple[float, int] | None = None
+        for band, key in zip(self.buckets, self._keys(signature), strict=True):
+            candidates.update(band.get(key, ()))
+        found = []
         for number in sorted(candidates):
+            if self.ids[number] is None:
+                continue
             score = float(np.mean(self.signatures[number] == signature))
-            if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, number)
+            if score >= self.threshold:
+                found.append((self.ids[number] or "", score))
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+
+    def insert(self, doc_id: str, signature: npt.NDArray[np.uint64] | None) -> None:
+        """Remember an article by its signature (one that has no words is never matched)."""
         number = len(self.ids)
         self.ids.append(doc_id)
-        self.signatures.append(signature)
-        if items:
-            for band, key in zip(self.buckets, keys, strict=True):
+        empty = np.full(self.hasher.num_perm, MAX_HASH, np.uint64)
+        self.signatures.append(signature if signature is not None else empty)
+        if signature is not None:
+            for band, key in zip(self.buckets, self._keys(signature), strict=True):
                 band.setdefault(key, []).append(number)
-        return self.ids[best[1]] if best else None
+
+    def remove(self, doc_id: str) -> None:
+        """Forget an article (its text changed); its slot stays so numbers keep their meaning."""
+        for number, known in enumerate(self.ids):
+            if known == doc_id:
+                self.ids[number] = None
+
+    def add(self, doc_id: str, text: str) -> str | None:
+        """Index ``text``; the id of the most similar earlier near-duplicate, or None."""
+        signature = self.signature(text)
+        found = self.copies(signature)
+        self.insert(doc_id, signature)
+        return found[0][0] if found else None
+
+
+def signature_bytes(signature: npt.NDArray[np.uint64]) -> bytes:
+    """A signature as 4 bytes per value (every value is below 2**32), for the store."""
+    return signature.astype("<u4").tobytes()
+
+
+def signature_from_bytes(blob: bytes) -> npt.NDArray[np.uint64]:
+    return np.frombuffer(blob, dtype="<u4").astype(np.uint64)

@@ -83,17 +83,18 @@ def test_ingest_twice_adds_nothing_and_export_reads_back(tmp_path: Path) -> None
     first = runner.invoke(app, ["ingest", str(SAMPLES), str(bad), "--db", str(db)])
     assert first.exit_code == 0, first.output
     con = duckdb.connect(str(db))
-    counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("articles", "events")]
+    counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("articles", "mentions")]
     errors = con.execute("SELECT doc_id, code FROM errors ORDER BY doc_id").fetchall()
     con.close()
     assert errors == [("bad.jsonl:2", "E006"), ("x1", "E007")]
     second = runner.invoke(app, ["ingest", str(SAMPLES), "--db", str(db)])
     assert "0 stored" in second.stderr
     con = duckdb.connect(str(db))
-    again = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("articles", "events")]
+    again = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("articles", "mentions")]
     con.close()
     assert again == counts
-    exported = runner.invoke(app, ["export", "--db", str(db), "--format", "jsonl"])
+    exported = runner.invoke(app, ["export", "--db", str(db), "--format", "jsonl", "--table",
+                                   "mentions"])
     lines = exported.stdout.splitlines()
     assert len(lines) == counts[1][0]  # type: ignore[index]
     assert tuple(json.loads(lines[0])) == EVENT_FIELDS

@@ -50,12 +50,12 @@ def test_ingest_a_mixed_folder_and_a_warc(tmp_path: Path) -> None:
     assert errors.get("wire.jsonl:3") == "E006"
     assert "E013" in errors.values(), "a truncated archive is reported once"
     clusters = con.execute(
-        "SELECT articles, independent_articles FROM event_clusters WHERE cluster_id IN "
-        "(SELECT cluster_id FROM events WHERE doc_id = 'wire-2')"
+        "SELECT n_articles, n_sources FROM events WHERE event_id IN "
+        "(SELECT event_id FROM mentions WHERE doc_id = 'wire-2')"
     ).fetchall()
     assert clusters and all(c == (2, 1) for c in clusters), "a wire copy is not a second report"
     lagos = con.execute(
-        "SELECT cameo_root, source_country, place_name FROM events WHERE doc_id = 'lagos'"
+        "SELECT cameo_root, source_country, place_name FROM mentions WHERE doc_id = 'lagos'"
     ).fetchall()
     assert ("17", "NGA", "Lagos") in lagos
 
@@ -67,5 +67,5 @@ def test_language_and_location_precision_are_stored(tmp_path: Path) -> None:
     assert result.exit_code == 0
     con = duckdb.connect(str(db))
     assert con.execute("SELECT language FROM articles").fetchall() == [("en",)]
-    precisions = {r[0] for r in con.execute("SELECT place_precision FROM events").fetchall()}
+    precisions = {r[0] for r in con.execute("SELECT place_precision FROM mentions").fetchall()}
     assert precisions and precisions <= {"point", "city", "region", "country"}

@@ -32,6 +32,7 @@ def test_same_article_twice_adds_nothing(tmp_path: Path) -> None:
         assert store.add_article(article, [_event("a1", 0)], [])
         assert not store.add_article(article, [_event("a1", 0)], [])
         assert store.counts()["articles"] == 1
+        assert store.counts()["mentions"] == 1
         assert store.counts()["events"] == 1
 
 
@@ -39,7 +40,7 @@ def test_changed_text_replaces_the_article(tmp_path: Path) -> None:
     with Store(tmp_path / "x.duckdb") as store:
         store.add_article(Article(doc_id="a1", text="v1"), [_event("a1", 0), _event("a1", 1)], [])
         store.add_article(Article(doc_id="a1", text="v2"), [_event("a1", 2)], [])
-        ids = [r[0] for r in store.con.execute("SELECT event_id FROM events").fetchall()]
+        ids = [r[0] for r in store.con.execute("SELECT mention_id FROM mentions").fetchall()]
         assert ids == ["a1-2"]
 
 
@@ -49,7 +50,8 @@ def test_failed_article_leaves_nothing_behind(tmp_path: Path) -> None:
     with Store(tmp_path / "x.duckdb") as store:
         with pytest.raises(AttributeError):
             store.add_article(Article(doc_id="a2", text="t"), [_event("a2", 1), bad], [])
-        assert store.counts() == {"articles": 0, "events": 0, "places": 0, "errors": 0}
+        assert store.counts() == {"articles": 0, "mentions": 0, "events": 0, "places": 0,
+                                  "errors": 0}
 
 
 N_ARTICLES = 900
@@ -83,12 +85,12 @@ def test_kill_mid_ingest_then_rerun_completes_without_duplicates(tmp_path: Path)
     con = duckdb.connect(str(db))
     assert con.execute("SELECT count(*) FROM articles").fetchone() == (N_ARTICLES,)
     per_article = con.execute(
-        "SELECT a.doc_id, a.n_events, count(e.event_id) FROM articles a "
-        "LEFT JOIN events e USING (doc_id) GROUP BY ALL HAVING a.n_events <> count(e.event_id)"
+        "SELECT a.doc_id, a.n_mentions, count(m.mention_id) FROM articles a LEFT JOIN "
+        "mentions m USING (doc_id) GROUP BY ALL HAVING a.n_mentions <> count(m.mention_id)"
     ).fetchall()
     assert per_article == []
     orphans = con.execute(
-        "SELECT count(*) FROM events WHERE doc_id NOT IN (SELECT doc_id FROM articles)"
+        "SELECT count(*) FROM mentions WHERE doc_id NOT IN (SELECT doc_id FROM articles)"
     ).fetchone()
     assert orphans == (0,)
-    assert con.execute("SELECT count(*) FROM events").fetchone()[0] >= N_ARTICLES  # type: ignore[index]
+    assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] >= N_ARTICLES  # type: ignore[index]
