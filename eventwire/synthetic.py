@@ -5,7 +5,8 @@ schema: countries weighted roughly as conflict event data are (Syria, Ukraine,
 Iraq, Afghanistan, Yemen, Nigeria, ... far ahead of the rest), places jittered
 around a few cities per country, days over ten years with slow waves, CAMEO
 roots weighted as news-coded data are (statements, consultations and appeals
-common; force rarer; mass violence rare). No text is real.
+common; force rarer; mass violence rare). Events are written in date order,
+as a store fills when news is ingested as it appears. No text is real.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def make_database(path: Path | str, n_events: int = 1_000_000, seed: float = 0.4
             "goldstein, country || ' ' || sa, country || sa, country, sa, other || ' ' || ta, "
             "other || ta, other, ta, 'Place ' || country, lat, lon, country, NULL, NULL, "
             "'city', 'Synthetic sentence ' || CAST(n AS VARCHAR) || ' about ' || plover, "
-            f"0.5 + rg / 2, 1, 1, 1, date, date, {now}, {now}, NULL FROM g")
+            f"0.5 + rg / 2, 1, 1, 1, date, date, {now}, {now}, NULL FROM g ORDER BY date, n")
         con.execute(
             "INSERT INTO articles (doc_id, title, published, url, source, language, text_sha1, "
             "wire_copy_of, n_mentions, added_at, updated_at) "
