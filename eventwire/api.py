@@ -127,16 +127,22 @@ class Database:
     read_only: bool
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
     con: duckdb.DuckDBPyConnection = field(init=False)
+    closed: bool = field(init=False, default=False)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
+        self.open()
+
+    def open(self) -> None:
         config: dict[str, str | bool | int | float | list[str]] = {
             "autoinstall_known_extensions": False, "autoload_known_extensions": False}
         self.con = duckdb.connect(str(self.path), read_only=self.read_only, config=config)
+        self.closed = False
         if not self.read_only:
             zones_mod.ensure_tables(self.con)
 
     def close(self) -> None:
+        self.closed = True
         self.con.close()
 
     def query(
@@ -443,16 +449,43 @@ class Sort(StrEnum):
     event_id = "event_id"
 
 
-# the sort key as SQL (NULLs folded into a value so pages can resume after them)
-SORT_KEYS: dict[str, tuple[str, str]] = {
-    "date": ("coalesce(CAST(date AS VARCHAR), '')", "text"),
-    "goldstein": ("coalesce(goldstein, -1e9)", "number"),
-    "confidence": ("coalesce(confidence, -1e9)", "number"),
-    "n_mentions": ("coalesce(n_mentions, -1)", "number"),
-    "n_articles": ("coalesce(n_articles, -1)", "number"),
-    "updated_at": ("coalesce(CAST(updated_at AS VARCHAR), '')", "text"),
-    "event_id": ("event_id", "text"),
+# sortable columns and the kind of value a page token carries for each; NULLs sort last
+SORT_KEYS: dict[str, str] = {
+    "date": "text", "goldstein": "number", "confidence": "number", "n_mentions": "number",
+    "n_articles": "number", "updated_at": "time", "event_id": "text",
 }
+
+
+def _token_key(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _key_from_token(key: Any, kind: str) -> Any:
+    """The sort value a token carries, checked against the column's kind; None for NULL."""
+    if key is None:
+        return None
+    if kind == "number" and isinstance(key, int | float) and not isinstance(key, bool):
+        return key
+    if kind == "text" and isinstance(key, str) and len(key) <= 300:
+        return key
+    if kind == "time" and isinstance(key, str):
+        try:
+            return datetime.fromisoformat(key)
+        except ValueError:
+            pass
+    raise ApiError(400, "bad_next", "_next does not belong to this sort order")
+
+
+def _after(column: str, op: str, key: Any, last_id: str) -> tuple[str, list[Any]]:
+    """Rows after (key, last_id) in an order with NULLs last, as SQL with parameters."""
+    if key is None:
+        return f"({column} IS NULL AND event_id {op} ?)", [last_id]
+    return (f"({column} {op} ? OR {column} IS NULL OR ({column} = ? AND event_id {op} ?))",
+            [key, key, last_id])
 
 
 def encode_token(payload: dict[str, Any]) -> str:
@@ -711,6 +744,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if database.closed:  # an app served again after a shutdown
+            database.open()
         yield
         database.close()
 
@@ -770,43 +805,35 @@ def create_app(
         """Events matching every filter given, one page at a time (``Link: rel=next``)."""
         descending = sort.value.startswith("-")
         sort_name = sort.value.lstrip("-")
-        key_sql, key_kind = SORT_KEYS[sort_name]
+        column, kind = sort_name, SORT_KEYS[sort_name]
         where, params = filters.sql(), list(filters.params)
         if next_token:
             payload = decode_token(next_token)
-            key, last_id = payload.get("k"), payload.get("id")
-            valid_key = isinstance(key, str) if key_kind == "text" else (
-                isinstance(key, int | float) and not isinstance(key, bool))
-            if payload.get("s") != sort.value or not valid_key or not isinstance(last_id, str):
+            last_id = payload.get("id")
+            if payload.get("s") != sort.value or not isinstance(last_id, str) or "k" not in payload:
                 raise ApiError(400, "bad_next", "_next does not belong to this sort order")
-            op = "<" if descending else ">"
-            where += f" AND ({key_sql} {op} ? OR ({key_sql} = ? AND event_id {op} ?))"
-            params += [key, key, last_id]
+            key = _key_from_token(payload["k"], kind)
+            clause, extra = _after(column, "<" if descending else ">", key, last_id)
+            where += f" AND {clause}"
+            params += extra
         direction = "DESC" if descending else "ASC"
+        order = f"ORDER BY {column} {direction} NULLS LAST, event_id {direction}"
         columns = ", ".join(EVENT_COLUMNS)
-        sql = (
-            f"SELECT {columns}, {key_sql} AS _key FROM events WHERE {where} "
-            f"ORDER BY _key {direction}, event_id {direction} LIMIT ?"
-        )
         params.append(size + 1)
         if fmt == "parquet":
+            sql = f"SELECT {columns} FROM events WHERE {where} {order} LIMIT ?"
             return _parquet(database, sql, params, size)
         # the page's ids first (only the filter and sort columns are read), then its rows
         page = database.rows(
-            f"SELECT event_id, {key_sql} AS _key FROM events WHERE {where} "
-            f"ORDER BY _key {direction}, event_id {direction} LIMIT ?", params)
+            f"SELECT event_id, {column} AS _key FROM events WHERE {where} {order} LIMIT ?",
+            params)
         token_out = None
         if len(page) > size:
             page = page[:size]
-            token_out = encode_token({"s": sort.value, "k": _jsonable(page[-1]["_key"]),
+            token_out = encode_token({"s": sort.value, "k": _token_key(page[-1]["_key"]),
                                       "id": page[-1]["event_id"]})
         ids = [r["event_id"] for r in page]
-        found = {
-            r["event_id"]: r for r in database.rows(
-                f"SELECT {columns} FROM events WHERE event_id IN ({', '.join('?' * len(ids))})",
-                ids)
-        } if ids else {}
-        events = [_clean(found[i]) for i in ids if i in found]
+        events = _rows_by_id(database, ids, column, [r["_key"] for r in page])
         headers: dict[str, str] = {}
         next_url = _next_url(request, token_out) if token_out else None
         if next_url:
@@ -1027,6 +1054,26 @@ def create_app(
     return app
 
 
+def _rows_by_id(database: Database, ids: list[str], column: str, keys: list[Any]
+               ) -> list[dict[str, Any]]:
+    """Full rows for a page of ids, in the page's order.
+
+    The range of the page's sort values is given too, so the zone maps of a
+    table stored roughly in that order skip most of it.
+    """
+    if not ids:
+        return []
+    where = f"event_id IN ({', '.join('?' * len(ids))})"
+    params: list[Any] = list(ids)
+    if column != "event_id" and all(k is not None for k in keys):
+        where += f" AND {column} BETWEEN ? AND ?"
+        params += [min(keys), max(keys)]
+    columns = ", ".join(EVENT_COLUMNS)
+    found = {r["event_id"]: r for r in database.rows(
+        f"SELECT {columns} FROM events WHERE {where}", params)}
+    return [_clean(found[i]) for i in ids if i in found]
+
+
 # ---------------------------------------------------------------- formats
 
 
@@ -1056,7 +1103,6 @@ def _geojson(rows: list[dict[str, Any]], token: str | None, next_url: str | None
 def _parquet(database: Database, sql: str, params: list[Any], size: int) -> Response:
     """One page as a Parquet file (no next token: page with JSON or narrow the filters)."""
     params = [*params[:-1], size]
-    columns = ", ".join(EVENT_COLUMNS)
     with tempfile.TemporaryDirectory(prefix="eventwire-") as folder:
         target = Path(folder) / "events.parquet"
         cursor = database.con.cursor()
@@ -1065,7 +1111,7 @@ def _parquet(database: Database, sql: str, params: list[Any], size: int) -> Resp
         try:
             # the file name is ours, never the request's
             cursor.execute(
-                f"COPY (SELECT {columns} FROM ({sql})) TO '{target}' (FORMAT parquet)", params)
+                f"COPY ({sql}) TO '{target}' (FORMAT parquet)", params)
         except duckdb.InterruptException as exc:
             raise ApiError(503, "query_timeout", "the query ran past its time limit") from exc
         finally:

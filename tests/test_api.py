@@ -218,3 +218,27 @@ def test_slow_queries_are_stopped_with_a_503(synthetic_db: Path) -> None:
         assert database.query("SELECT 1")[1] == [(1,)]  # the connection still serves
     finally:
         database.close()
+
+
+def test_pages_walk_through_null_sort_values(tmp_path: Path) -> None:
+    path = tmp_path / "nulls.duckdb"
+    with Store(path) as store:
+        days = ["2020-01-02", None, "2020-01-01", None, "2020-01-02"]
+        cameos = ["010", "040", "130", "190", "111"]
+        places = ["Kidal", "Gao", "Kirkuk", "Aleppo", "Springfield"]
+        for n, (day, cameo, place) in enumerate(zip(days, cameos, places, strict=True)):
+            doc = f"doc-{n}"
+            store.add_article(article(doc, f"Report {n} from {place}."),
+                              [event(doc, 0, date=day, cameo=cameo, place=place,
+                                     source=actor(f"SRC{n}", "MLI", "MIL"))], [])
+    with TestClient(create_app(path)) as c:
+        for sort in ("date", "-date"):
+            seen, url = [], f"/events?_size=1&_sort={sort}"
+            while url:
+                body = c.get(url).json()
+                seen += [(e["date"], e["event_id"]) for e in body["events"]]
+                url = body["next_url"]
+            assert len(seen) == len({i for _, i in seen}) == 5
+            dated = [d for d, _ in seen if d is not None]
+            assert dated == sorted(dated, reverse=sort.startswith("-"))
+            assert [d for d, _ in seen][-2:] == [None, None]  # NULLs last either way
