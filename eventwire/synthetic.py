@@ -11,6 +11,7 @@ as a store fills when news is ingested as it appears. No text is real.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 # ISO3, weight, (lat, lon) of a few places in it
@@ -60,7 +61,7 @@ AGENTS = ["GOV", "MIL", "REB", "UAF", "OPP", "PPL", "COP", "MED", "IGO", "BUS"]
 START, DAYS = "2015-01-01", 3652
 
 
-def _values(rows: list[tuple[object, ...]]) -> str:
+def _values(rows: Sequence[tuple[object, ...]]) -> str:
     def lit(v: object) -> str:
         return f"'{v}'" if isinstance(v, str) else repr(v)
 

@@ -1,16 +1,15 @@
-"""Watch zones: geometry, filters, alerts raised exactly once, signed webhooks to a real receiver."""
+"""Watch zones: geometry, filters, alerts raised exactly once, signed webhooks sent for real."""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from eventkit import actor, article, event
+from webhook_receiver import Receiver
 
 from eventwire import zones
 from eventwire.store import Store
@@ -106,35 +105,6 @@ def test_remove_zone_takes_its_alerts(tmp_path: Path) -> None:
         assert zones.remove_zone(store.con, zone.zone_id)
         assert not zones.remove_zone(store.con, zone.zone_id)
         assert zones.list_alerts(store.con) == [] and zones.list_zones(store.con) == []
-
-
-class Receiver:
-    """A real HTTP server on loopback that records webhook calls, failing the first ``fail``."""
-
-    def __init__(self, fail: int = 0) -> None:
-        self.calls: list[tuple[dict[str, str], bytes]] = []
-        self.fail = fail
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.calls.append((dict(self.headers), body))
-                status = 500 if len(receiver.calls) <= receiver.fail else 204
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
