@@ -1,8 +1,8 @@
 """HTTP API: query stored events the way ACLED and datasette users already do.
 
 ``create_app(db)`` builds a FastAPI app over one DuckDB file. It is read-only
-unless a token is configured; every write (zones) then needs ``Authorization:
-Bearer TOKEN``, compared in constant time. Every value from a request reaches
+unless a token is configured; every write (zones, ``POST /articles``) then
+needs ``Authorization: Bearer TOKEN``, compared in constant time. Every value from a request reaches
 SQL as a bound parameter; column names come only from fixed tables here. Page
 sizes, polygon sizes, parameter lengths, request bodies and query time are
 bounded, and every bad request gets a 4xx with a JSON body
@@ -40,6 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire import __version__
 from eventwire import zones as zones_mod
+from eventwire.errors import InputError
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
@@ -127,6 +128,7 @@ class Database:
     read_only: bool
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
     con: duckdb.DuckDBPyConnection = field(init=False)
+    store: Any = field(init=False)
     closed: bool = field(init=False, default=False)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -134,16 +136,17 @@ class Database:
         self.open()
 
     def open(self) -> None:
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        self.con = duckdb.connect(str(self.path), read_only=self.read_only, config=config)
+        from eventwire.store import Store
+
+        self.store = Store(self.path, read_only=self.read_only)  # migrates; no extensions
+        self.con = self.store.con
         self.closed = False
         if not self.read_only:
             zones_mod.ensure_tables(self.con)
 
     def close(self) -> None:
         self.closed = True
-        self.con.close()
+        self.store.close()
 
     def query(
         self, sql: str, params: Sequence[Any] = ()
@@ -624,6 +627,29 @@ class Health(BaseModel):
     events: int | None
 
 
+class RecordIn(BaseModel):
+    """One input record, as in a JSONL file."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str | None = Field(None, max_length=300)
+    text: str = Field(min_length=1, max_length=MAX_BODY_BYTES)
+    title: str | None = Field(None, max_length=1000)
+    date: str | None = Field(None, max_length=40)
+    url: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=300)
+
+
+class IngestIn(BaseModel):
+    records: list[RecordIn] = Field(min_length=1, max_length=100)
+
+
+class IngestReport(BaseModel):
+    stored: int
+    skipped: int
+    alerts: int
+    errors: list[dict[str, str]]
+
+
 class ZoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=zones_mod.MAX_NAME_LENGTH)
@@ -982,6 +1008,53 @@ def create_app(
         return _json({"status": "ok", "version": __version__,
                       "schema_version": database.schema_version(),
                       "read_only": database.read_only, "events": events})
+
+    # ------------------------------------------------------------ ingest
+
+    pipelines: list[Any] = []
+
+    def pipeline() -> Any:
+        """The coding pipeline, loaded on the first ingest (it takes seconds), then kept."""
+        if not pipelines:
+            from eventwire.pipeline import Pipeline
+
+            pipelines.append(Pipeline())
+        return pipelines[0]
+
+    @app.post("/articles", response_model=IngestReport, responses=WRITE_ERRORS,
+              dependencies=[Depends(require_token)])
+    def ingest_articles(body: IngestIn) -> Response:
+        """Code and store articles (as JSONL records), raising zone alerts, like ``ingest``."""
+        from eventwire.pipeline import ArticleResult
+        from eventwire.readers import english_only
+        from eventwire.readers.jsonl import record_to_article
+
+        items = [record_to_article(r.model_dump(exclude_none=True), f"record {n}")
+                 for n, r in enumerate(body.records, start=1)]
+        report: dict[str, Any] = {"stored": 0, "skipped": 0, "alerts": 0, "errors": []}
+        with database.write_lock:
+            store = database.store
+            raiser = zones_mod.AlertRaiser(store.con)
+            fresh = []
+            for item in english_only(items):
+                if not isinstance(item, InputError) and store.has_article(item):
+                    report["skipped"] += 1
+                else:
+                    fresh.append(item)
+            for result in pipeline().run(fresh):
+                if isinstance(result, InputError):
+                    store.add_error(result)
+                    report["errors"].append(result.to_dict())
+                elif isinstance(result, ArticleResult):
+                    if store.add_article(result.article, result.events, result.places):
+                        report["stored"] += 1
+                        report["alerts"] += raiser.article_stored(result.article.doc_id)
+                    else:
+                        report["skipped"] += 1
+            report["alerts"] += raiser.check()
+            # one try each now; failures wait for the next ingest, `watch` or `alerts --deliver`
+            zones_mod.deliver_pending(store.con, wait=False, timeout=5.0)
+        return _json(report)
 
     # ------------------------------------------------------------ zones
 

@@ -242,3 +242,26 @@ def test_pages_walk_through_null_sort_values(tmp_path: Path) -> None:
             dated = [d for d, _ in seen if d is not None]
             assert dated == sorted(dated, reverse=sort.startswith("-"))
             assert [d for d, _ in seen][-2:] == [None, None]  # NULLs last either way
+
+
+def test_since_returns_changes_and_deletions(tmp_path: Path) -> None:
+    path = tmp_path / "since.duckdb"
+    with Store(path) as store:
+        store.add_article(article("a", "Troops attacked rebels near Kidal."),
+                          [event("a", 0, source=actor("MLIMIL", "MLI", "MIL"))], [])
+        store.add_article(article("b", "Officials met in Gao."),
+                          [event("b", 0, cameo="040", place="Gao",
+                                 source=actor("MLIGOV", "MLI", "GOV"))], [])
+    with TestClient(create_app(path)) as c:
+        everything = c.get("/events").json()["events"]
+        assert len(everything) == 2
+        mark = max(e["updated_at"] for e in everything)
+        assert c.get("/events", params={"since": mark}).json()["events"] == []
+    with Store(path) as store:  # a re-ingest finds no event in the changed text of "a"
+        store.add_article(article("a", "Troops rested near Kidal."), [], [])
+    with TestClient(create_app(path)) as c:
+        live = c.get("/events").json()["events"]
+        assert [e["place_name"] for e in live] == ["Gao"]
+        changed = c.get("/events", params={"since": mark}).json()["events"]
+        assert len(changed) == 1 and changed[0]["deleted_at"] is not None
+        assert changed[0]["place_name"] == "Kidal"

@@ -217,3 +217,32 @@ def test_bounded_load_on_loopback_has_no_errors_and_no_memory_growth(tmp_path: P
     print(f"{len(statuses)} requests in {elapsed:.1f} s ({len(statuses) / elapsed:.0f}/s), "
           f"server RSS {before // 1024} -> {after // 1024} MB")
     assert after - before < 100_000  # kB: steady state, no growth with requests
+
+
+def test_ingest_over_http_needs_the_token_and_alerts_once(tmp_path: Path,
+                                                          receiver: Receiver) -> None:
+    need_shared()
+    from fastapi.testclient import TestClient
+
+    from eventwire.api import create_app
+
+    db = tmp_path / "http.duckdb"
+    token = "an-ingest-token-for-tests"
+    with Store(db) as store:
+        zones.add_zone(store.con, zones.validate_zone(
+            "At Tanf", 33.5, 38.62, 55, webhook_url=receiver.url), SECRET)
+    record = {"id": "seed", "text": SEED.read_text(encoding="utf-8"), "date": "2017-06-02"}
+    with TestClient(create_app(db, token=token)) as client:
+        assert client.post("/articles", json={"records": [record]}).status_code == 401
+        auth = {"Authorization": f"Bearer {token}"}
+        first = client.post("/articles", json={"records": [record, {"id": "e", "text": " "}]},
+                            headers=auth).json()
+        assert first["stored"] == 1 and first["alerts"] >= 1
+        assert [e["code"] for e in first["errors"]] == ["E002"]
+        again = client.post("/articles", json={"records": [record]}, headers=auth).json()
+        assert again == {"stored": 0, "skipped": 1, "alerts": 0, "errors": []}
+        zone_id = client.get("/zones").json()["zones"][0]["zone_id"]
+        assert len(client.get(f"/zones/{zone_id}/alerts").json()["alerts"]) == first["alerts"]
+        too_many = client.post("/articles", json={"records": [record] * 101}, headers=auth)
+        assert too_many.status_code == 400
+    assert len(receiver.calls) == first["alerts"]
