@@ -610,10 +610,11 @@ def deliver_pending(
         "WHERE d.status = 'pending' ORDER BY a.raised_at, d.alert_id"
     ).fetchall()
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        down: set[str] = set()  # endpoints that failed every try in this call
         for row in rows:
             alert_id, url, attempts, due, secret, zone_id, zone_name, event_id, raised, event = row
-            if not wait and due is not None and due > now():
-                continue
+            if url in down or (not wait and due is not None and due > now()):
+                continue  # left queued for a later call
             body = json.dumps({
                 "alert_id": alert_id, "zone_id": zone_id, "zone_name": zone_name,
                 "event_id": event_id, "raised_at": _iso(raised), "event": json.loads(event),
@@ -632,6 +633,7 @@ def deliver_pending(
                 if attempts > len(backoff):
                     _record(con, alert_id, "failed", attempts, status, error, None)
                     counts["failed"] += 1
+                    down.add(url)
                     break
                 pause = backoff[attempts - 1]
                 if not wait:

@@ -142,11 +142,15 @@ def test_a_webhook_that_never_answers_is_recorded_as_failed(tmp_path: Path) -> N
             zones.add_zone(store.con, zones.validate_zone("k", *KIDAL, 30, webhook_url=dead.url))
             raiser = zones.AlertRaiser(store.con)
             _store_article(store, "a")
-            raiser.check()
+            _store_article(store, "b", cameo="040")
+            assert raiser.check() == 2
             sent = zones.deliver_pending(store.con, backoff=(0.01, 0.01))
-            record = zones.deliveries(store.con)[0]
+            records = zones.deliveries(store.con)
     finally:
         dead.close()
+    # the first alert is tried three times and recorded as failed; the second waits queued
     assert sent["failed"] == 1 and len(dead.calls) == 3
-    assert record["status"] == "failed" and record["last_status"] == 500
-    assert record["last_error"] == "HTTP 500"
+    failed = [r for r in records if r["status"] == "failed"]
+    assert len(failed) == 1 and failed[0]["last_status"] == 500
+    assert failed[0]["last_error"] == "HTTP 500" and failed[0]["attempts"] == 3
+    assert [r["status"] for r in records if r not in failed] == ["pending"]
