@@ -77,7 +77,7 @@ def test_radius_bbox_and_text_queries(client: TestClient) -> None:
 
 def test_pages_follow_next_and_link_without_overlap(client: TestClient) -> None:
     seen: list[str] = []
-    params = {"_size": 400, "_sort": "-goldstein", "country": "UKR"}
+    params: dict[str, str | int] = {"_size": 400, "_sort": "-goldstein", "country": "UKR"}
     response = client.get("/events", params=params)
     while True:
         body = response.json()
@@ -94,7 +94,7 @@ def test_pages_follow_next_and_link_without_overlap(client: TestClient) -> None:
 
 
 def test_formats(client: TestClient, tmp_path: Path) -> None:
-    params = {"country": "YEM", "_size": 20}
+    params: dict[str, str | int] = {"country": "YEM", "_size": 20}
     rows = list(csv.DictReader(io.StringIO(client.get("/events", params={
         **params, "_format": "csv"}).text)))
     assert len(rows) == 20 and rows[0]["place_country"] == "YEM"
@@ -131,7 +131,8 @@ def test_stats_by_day_root_country_and_dyad(client: TestClient) -> None:
     {"since": "not a time"}, {"goldstein_min": 3, "goldstein_max": -3},
     {"date_from": "2020-01-02", "date_to": "2020-01-01"}, {"quad_class": "7"},
 ])
-def test_bad_parameters_get_a_json_4xx(client: TestClient, params: dict[str, object]) -> None:
+def test_bad_parameters_get_a_json_4xx(client: TestClient,
+                                       params: dict[str, str | int | float]) -> None:
     response = client.get("/events", params=params)
     assert 400 <= response.status_code < 500, response.text
     assert response.json()["error"]["code"] and response.json()["error"]["message"]

@@ -192,7 +192,7 @@ def test_bounded_load_on_loopback_has_no_errors_and_no_memory_growth(tmp_path: P
     limit_s, limit_n = float(os.environ.get("EVENTWIRE_LOAD_SECONDS", "15")), 3000
 
     def worker(offset: int) -> list[int]:
-        seen = []
+        seen: list[int] = []
         with httpx.Client(base_url=server.base, timeout=10) as client:
             started = time.monotonic()
             n = offset
