@@ -446,7 +446,6 @@ class Store:
 
     def _write(self, batch: list[Coded], replaced: list[str]) -> None:
         con, now = self.con, _now()
-        doc_ids = [c.article.doc_id for c in batch]
         touched_events: set[str] = set()
         old_added: dict[str, datetime] = {}
         groups_before: set[str] = set()
@@ -491,8 +490,9 @@ class Store:
         self._insert("places", place_rows)
         self._insert("mentions", unique_mentions)
         self._apply_copy_groups(batch, now)
-        new_ids = [m["mention_id"] for m in unique_mentions]
-        touched_events |= self._recluster(new_ids, touched_events, doc_ids)
+        published = {c.article.doc_id: c.article.published for c in batch}
+        new = [Mention.from_row(m, published.get(m["doc_id"])) for m in unique_mentions]
+        touched_events |= self._recluster(new, touched_events)
         if groups_changed:
             touched_events |= {r[0] for r in con.execute(
                 "SELECT DISTINCT m.event_id FROM mentions m JOIN articles a USING (doc_id) "
@@ -593,13 +593,12 @@ class Store:
             out.append(Mention.from_row(row, row["published"]))
         return out
 
-    def _recluster(self, new_ids: list[str], broken: set[str], doc_ids: list[str]) -> set[str]:
+    def _recluster(self, new: list[Mention], broken: set[str]) -> set[str]:
         """Assign events to new mentions and regroup events that lost a mention.
 
         Returns every event id whose membership may have changed.
         """
         con = self.con
-        new = self._mentions("m.mention_id IN (SELECT unnest(?))", [new_ids]) if new_ids else []
         loose = (self._mentions("m.event_id IN (SELECT unnest(?))", [sorted(broken)])
                  if broken else [])
         # stored mentions that could match a new one (same family, overlapping days), and the
@@ -662,7 +661,8 @@ class Store:
     def _recluster_all(self) -> None:
         rows = self.con.execute("SELECT mention_id FROM mentions ORDER BY mention_id").fetchall()
         ids = [r[0] for r in rows]
-        touched = self._recluster(ids, set(), [])
+        new = self._mentions("m.mention_id IN (SELECT unnest(?))", [ids]) if ids else []
+        touched = self._recluster(new, set())
         self._refresh_events(touched, _now())
 
     def _refresh_events(self, event_ids: set[str], now: datetime) -> None:
