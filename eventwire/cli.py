@@ -174,9 +174,11 @@ def _ingest(
     inputs: list[str], db: Path, no_model: bool, workers: int | None = None
 ) -> dict[str, int]:
     from eventwire.store import Store
+    from eventwire.zones import AlertRaiser, deliver_pending
 
     stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
     with Store(db) as store:
+        alerts = AlertRaiser(store.con)
 
         def fresh() -> Iterator[ReadResult]:
             """Inputs streamed one by one (never a whole corpus in memory), stored ones skipped."""
@@ -196,8 +198,11 @@ def _ingest(
                 if store.add_article(result.article, result.events, result.places):
                     stats["stored"] += 1
                     stats["wire_copies"] += store.is_wire_copy(result.article.doc_id)
+                    alerts.article_stored(result.article.doc_id)
                 else:
                     stats["skipped"] += 1
+        alerts.check()
+        deliver_pending(store.con)
     return stats
 
 
@@ -390,6 +395,10 @@ def check(
         raise typer.BadParameter("choose dev, heldout or all", param_hint="--templates")
     run_and_print(templates, failures, cases, seed, as_json, no_model)
 
+
+from eventwire.cli_zones import register as _register_zone_commands  # noqa: E402
+
+_register_zone_commands(app)
 
 if __name__ == "__main__":
     app()
