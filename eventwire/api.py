@@ -1029,8 +1029,8 @@ def create_app(
         from eventwire.readers import english_only
         from eventwire.readers.jsonl import record_to_article
 
-        items = [record_to_article(r.model_dump(exclude_none=True), f"record {n}")
-                 for n, r in enumerate(body.records, start=1)]
+        items = [item for n, r in enumerate(body.records, start=1)
+                 for item in record_to_article(r.model_dump(exclude_none=True), f"record {n}")]
         report: dict[str, Any] = {"stored": 0, "skipped": 0, "alerts": 0, "errors": []}
         with database.write_lock:
             store = database.store
