@@ -50,7 +50,7 @@ class VerbClauses:
                 continue
             match = self._trigger(token)
             response = token.lemma_ in cues()["response"]
-            if modality.conditional(token):
+            if modality.conditional(token) or modality.unasserted(token):
                 continue
             if modality.refusal(token):
                 # "X will not accept the plan", "said it would not end the strike"

@@ -26,7 +26,27 @@ def future(verb: Token) -> bool:
 
 
 def conditional(verb: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children)
+    """Under 'if' or 'unless', also through 'were to' ("if X were to attack")."""
+    node = verb
+    for _ in range(3):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+            return True
+        if node.dep_ not in ("xcomp", "ccomp", "conj") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def unasserted(verb: Token) -> bool:
+    """'might impose', 'must withdraw', 'should release', a question: not told as done.
+
+    What a speaker says another must do is coded as a demand by the reported-demands
+    construction; the obligation itself is no event.
+    """
+    if verb.sent.text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
+        return True
+    return any(c.dep_ == "aux" and c.lemma_ in cues()["hypothetical"] | cues()["obligation"]
+               for c in verb.children)
 
 
 def negated_by_governor(verb: Token) -> bool:
