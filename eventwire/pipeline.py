@@ -182,6 +182,11 @@ class Pipeline:
             event.location, event.location_precision = places_stage.locate_event(
                 evidence.start, evidence.end, event.trigger_start, where, focus,
                 verbal=event.plover in cues()["placeless"],
+                actors=tuple(
+                    (article.text_offset(a.start), article.text_offset(a.end))
+                    for a in (event.source, event.target)
+                    if a is not None and a.start is not None and a.end is not None
+                ),
             )
             settle_sides(event, focus.country if focus else None)
             dated = event_date(evidence.sentence, article.published, day)

@@ -703,18 +703,22 @@ def article_focus(mentions: list[PlaceMention]) -> Place | None:
 
 
 def locate_event(sentence_start: int, sentence_end: int, trigger_start: int | None,
-                 mentions: list[PlaceMention], focus: Place | None, verbal: bool = False
+                 mentions: list[PlaceMention], focus: Place | None, verbal: bool = False,
+                 actors: tuple[tuple[int, int], ...] = ()
                  ) -> tuple[Place | None, str]:
     """The event's own place: a place governed by a locative preposition nearest the
     trigger, else the most specific place in the sentence, else the article focus.
 
     A verbal event (a statement, an accusation, a demand) happens where it was said,
     which news rarely tells: it gets a place only from a locative phrase in its
-    sentence ("at talks in Jeddah"), never from the article's focus.
+    sentence ("at talks in Jeddah"), never from the article's focus. A place named
+    inside one of the event's actors ("a United States airstrike", "Kenyan police")
+    says whose the actor is, not where the event happened.
     """
     inside = [m for m in mentions if m.place is not None
               and sentence_start <= m.start and m.end <= sentence_end
-              and (not verbal or getattr(m, "preposition", None))]
+              and (not verbal or getattr(m, "preposition", None))
+              and not any(a <= m.start and m.end <= b for a, b in actors)]
     if inside:
         anchor = trigger_start if trigger_start is not None else sentence_start
 

@@ -3,7 +3,8 @@
 Each floor in ``eval_floors.json`` is a figure ``eventwire eval`` measured on
 the held-out split (never trained or tuned on), rounded down. A change that
 lowers one fails here; a change that raises one should raise its floor.
-The ``#check`` sections pin the behavioural pass rates of ``eventwire check``
+The ``#articles`` section pins whole real articles (events found, their sides,
+place and date). The ``#check`` sections pin the behavioural pass rates of ``eventwire check``
 (both template sets, default seed and size), which need no gold files.
 """
 
@@ -35,7 +36,7 @@ def report(name: str) -> dict[str, Any]:
     gold_file, task = name.split("#")
     if task == "check":
         return check_report()[gold_file]
-    folder = "geo" if task == "places" else "events"
+    folder = {"places": "geo", "articles": "realnews"}.get(task, "events")
     path = SHARED / "eval" / folder / gold_file
     if task == "places":
         from eventwire.evaluation.places import evaluate_places
@@ -46,6 +47,10 @@ def report(name: str) -> dict[str, Any]:
         from eventwire.evaluation.actors import score_reference
 
         return {f"reference_{s}": score_reference(subset=s) for s in ("B", "C")}
+    if task == "articles":
+        from eventwire.evaluation.articles import evaluate_articles
+
+        return evaluate_articles(path, split="heldout", details=False)
     from eventwire.evaluation.events import evaluate_events
 
     return evaluate_events(path, split="heldout")

@@ -8,6 +8,7 @@ conditional act of force coded as a threat, a negated promise as a refusal.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from spacy.tokens import Token
 
@@ -63,13 +64,13 @@ class VerbClauses:
                 continue  # a speech verb introduces what was said; the quote holds the event
             cameo = match[0] if match else "138"
             trigger = match[1] if match else [token]
-            if cameo[:2] in ("03", "05"):
-                agreed = self._agreed_act(token)
-                if agreed is not None:
-                    cameo, trigger = agreed[0], trigger + agreed[1]
+            agreed = self._agreed_act(token) if cameo[:2] in ("03", "05") else None
+            if agreed is not None:
+                cameo, trigger = agreed[0], trigger + agreed[1]
             if background_clause(token):
                 continue
-            yield from self._events(token, cameo, trigger, sentence, ctx)
+            for found in self._events(token, cameo, trigger, sentence, ctx):
+                yield replace(found, firm=agreed is not None)
 
     def _events(
         self, token: Token, cameo: str, trigger: list[Token], sentence: SentenceInput,

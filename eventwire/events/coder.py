@@ -117,7 +117,7 @@ class EventCoder:
         speak for each of them.
         """
         code = ontology.cameo(item.cameo)
-        if code.plover and ontology.plover_merged(code.plover) == prediction.plover:
+        if item.firm or code.plover and ontology.plover_merged(code.plover) == prediction.plover:
             return item
         plover = ontology.plover_canonical(prediction.plover)
         try:

@@ -75,6 +75,7 @@ class Found:
     target: Actor | None
     confidence: float
     overridden: bool = False  # the type came from the classifier, not the trigger
+    firm: bool = False  # the type comes from a coding convention the classifier may not undo
     construction: str = ""  # the registered name of the construction that found it
     mutual: bool = False
     """Both sides did it to each other ("X and Y signed", "fighting between X and Y"):
