@@ -420,6 +420,10 @@ def _bbox(value: str) -> list[float]:
     return [min_lon, max_lon, min_lat, max_lat]
 
 
+Filters = Annotated[EventFilters, Depends(event_filters)]
+ZoneId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
 # ---------------------------------------------------------------- sorting and pages
 
 
@@ -750,8 +754,6 @@ def create_app(
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise ApiError(401, "bad_token", "send Authorization: Bearer TOKEN")
 
-    Filters = Annotated[EventFilters, Depends(event_filters)]
-
     # ------------------------------------------------------------ events
 
     @app.get("/events", response_model=EventPage, responses={
@@ -945,8 +947,6 @@ def create_app(
         if zone is None:
             raise ApiError(404, "not_found", f"no zone {zone_id!r}")
         return zone
-
-    ZoneId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
     @app.get("/zones", response_model=ZoneList, responses=ERRORS)
     def list_zones() -> Response:

@@ -157,9 +157,11 @@ def _store_failure(exc: EventwireError) -> typer.Exit:
 
 def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
     from eventwire.store import Store
+    from eventwire.zones import AlertRaiser, deliver_pending
 
     stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
     with Store(db) as store:
+        alerts = AlertRaiser(store.con)
 
         def fresh() -> Iterator[ReadResult]:
             """Inputs streamed one by one (never a whole corpus in memory), stored ones skipped."""
@@ -179,8 +181,11 @@ def _ingest(inputs: list[str], db: Path, no_model: bool) -> dict[str, int]:
                 if store.add_article(result.article, result.events, result.places):
                     stats["stored"] += 1
                     stats["wire_copies"] += store.is_wire_copy(result.article.doc_id)
+                    alerts.article_stored(result.article.doc_id)
                 else:
                     stats["skipped"] += 1
+        alerts.check()
+        deliver_pending(store.con)
     return stats
 
 
@@ -315,6 +320,10 @@ def version() -> None:
     """Print the version."""
     typer.echo(__version__)
 
+
+from eventwire.cli_zones import register as _register_zone_commands  # noqa: E402
+
+_register_zone_commands(app)
 
 if __name__ == "__main__":
     app()

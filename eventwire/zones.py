@@ -62,6 +62,10 @@ CREATE TABLE IF NOT EXISTS alerts (
     event JSON NOT NULL,
     UNIQUE (zone_id, event_id)
 );
+CREATE TABLE IF NOT EXISTS alert_state (
+    id INTEGER PRIMARY KEY,
+    checked_until TIMESTAMP
+);
 CREATE TABLE IF NOT EXISTS webhook_deliveries (
     alert_id VARCHAR PRIMARY KEY,
     zone_id VARCHAR NOT NULL,
@@ -444,26 +448,51 @@ def _alert_id(zone_id: str, event_id: str) -> str:
 
 
 class AlertRaiser:
-    """Raises alerts for the events of each newly stored article; build once per ingest run."""
+    """Raises alerts for events stored since it last looked; build once per ingest run.
+
+    It keeps a watermark (the ``added_at`` of the newest event it has checked)
+    in ``alert_state``, written after the alerts, so a run killed between
+    storing an article and raising its alerts catches up on the next start,
+    and looking twice at the same events adds nothing.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         ensure_tables(con)
         self.zones = list_zones(con)
         self.raised = 0
+        row = con.execute("SELECT checked_until FROM alert_state WHERE id = 1").fetchone()
+        starts = [z.created_at for z in self.zones if z.created_at]
+        first_zone = min(starts) if starts else None
+        checked = row[0] if row is not None else None
+        # nothing stored before the oldest zone can raise an alert
+        self.watermark: datetime | None = (
+            max(checked, first_zone) if checked and first_zone else first_zone)
 
     def article_stored(self, doc_id: str) -> int:
-        """Alerts for the events that ``doc_id`` reports; returns how many were new."""
-        if not self.zones:
+        """Called after each stored article; returns how many alerts were new."""
+        return self.check()
+
+    def check(self) -> int:
+        """Alerts for every live, placed event first stored at or after the watermark."""
+        if not self.zones or self.watermark is None:
             return 0
-        columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+        columns = ", ".join(EVENT_COLUMNS)
         rows = self.con.execute(
-            f"SELECT {columns} FROM events e WHERE e.deleted_at IS NULL AND e.lat IS NOT NULL "
-            "AND e.event_id IN (SELECT event_id FROM mentions WHERE doc_id = ?)",
-            [doc_id],
+            f"SELECT {columns} FROM events WHERE added_at >= ? AND deleted_at IS NULL "
+            "AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY added_at, event_id",
+            [self.watermark],
         ).fetchall()
         events = [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows]
-        return self.raise_for(events)
+        new = self.raise_for(events)
+        if events:
+            newest = max(e["added_at"] for e in events)
+            if newest != self.watermark:
+                self.watermark = newest
+                self.con.execute(
+                    "INSERT INTO alert_state VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "checked_until = excluded.checked_until", [newest])
+        return new
 
     def raise_for(self, events: Iterable[dict[str, Any]]) -> int:
         new = 0
