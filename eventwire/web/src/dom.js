@@ -57,15 +57,34 @@ export function debounce(fn, ms) {
 export function highlight(sentence, marks) {
   const spans = [];
   const lower = sentence.toLowerCase();
-  for (const { text, kind, start } of marks) {
-    if (!text) continue;
+  const expanded = [];
+  for (const mark of marks) {
+    if (!mark.text) continue;
+    const words = mark.text.split(/\s+/).filter(Boolean);
+    if (mark.kind === "trigger" && words.length > 1 && !lower.includes(mark.text.toLowerCase())) {
+      // a lemmatised phrase ("defend forces" for "defend our forces"): mark each word
+      for (const word of words) expanded.push({ text: word, kind: mark.kind });
+    } else expanded.push(mark);
+  }
+  for (const mark of expanded) {
+    let { text } = mark;
+    const { kind, start } = mark;
+    if (kind === "trigger" && !lower.includes(text.toLowerCase())) {
+      // a lemma ("recapture") for an inflected word ("recaptured"): the word that starts alike
+      const stem = text.toLowerCase().slice(0, Math.max(3, text.length - 2));
+      const found = new RegExp(`\\b${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\w*`, "i").exec(sentence);
+      if (!found) continue;
+      text = found[0];
+    }
     let at = -1;
     if (Number.isInteger(start) && sentence.slice(start, start + text.length) === text) at = start;
     else {
       const needle = text.toLowerCase();
       let from = 0;
       while ((at = lower.indexOf(needle, from)) !== -1) {
-        if (!spans.some((s) => at < s.end && at + needle.length > s.start)) break;
+        const clear = !spans.some((s) => at < s.end && at + needle.length > s.start);
+        const edges = !/\w/.test(sentence[at - 1] || "") && !/\w/.test(sentence[at + needle.length] || "");
+        if (clear && edges) break;
         from = at + 1;
       }
     }

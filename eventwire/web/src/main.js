@@ -245,9 +245,12 @@ async function start() {
 window.eventwireDashboard = {
   state,
   drawn: () => ({ ...map.drawn }),
+  rendered: () => map.rendered.map((r) => ({ ...r, ...map.map.latLngToContainerPoint([r.lat, r.lon]) })),
+  mapBox: () => $("map").getBoundingClientRect().toJSON(),
   leaflet: map.map,
   brush: (from, to) => timeline.brush(Date.parse(from), Date.parse(to)),
   shownIds: () => state.shown.map((e) => e.id),
+  refilter: () => applyFilters(),
   tableIds: () => table.events.map((e) => e.id),
 };
 

@@ -9,6 +9,30 @@ import { h } from "./dom.js";
 
 const DETAIL_ZOOM = 5; // from this zoom on the 1:10m outlines replace the 1:50m ones
 
+/** Make a line continuous across the antimeridian (179 then -179 becomes 179 then 181). */
+function unwrapLine(line) {
+  let shift = 0;
+  return line.map(([lon, lat], i) => {
+    if (i > 0) {
+      const previous = line[i - 1][0];
+      if (lon - previous > 180) shift -= 360;
+      else if (lon - previous < -180) shift += 360;
+    }
+    return [lon + shift, lat];
+  });
+}
+
+/** The same GeoJSON with every ring and line unwrapped, so no edge runs across the world. */
+export function unwrapGeometry(geo) {
+  if (geo.type === "FeatureCollection") return { ...geo, features: geo.features.map(unwrapGeometry) };
+  if (geo.type === "Feature") return { ...geo, geometry: geo.geometry && unwrapGeometry(geo.geometry) };
+  if (geo.type === "GeometryCollection") return { ...geo, geometries: geo.geometries.map(unwrapGeometry) };
+  if (geo.type === "LineString") return { ...geo, coordinates: unwrapLine(geo.coordinates) };
+  if (geo.type === "MultiLineString" || geo.type === "Polygon") return { ...geo, coordinates: geo.coordinates.map(unwrapLine) };
+  if (geo.type === "MultiPolygon") return { ...geo, coordinates: geo.coordinates.map((p) => p.map(unwrapLine)) };
+  return geo;
+}
+
 export class EventMap {
   constructor(container, { onSelect, onViewChange, onDrawClick }) {
     this.onSelect = onSelect;
@@ -39,6 +63,7 @@ export class EventMap {
     this.clusterLayer = L.layerGroup().addTo(this.map);
     this.index = null;
     this.drawn = { points: 0, clusters: 0, ms: 0 };
+    this.rendered = [];
     this.map.on("moveend", () => {
       this.render();
       this.updateDetail();
@@ -62,8 +87,8 @@ export class EventMap {
   }
 
   outlineLayers(land, countries) {
-    const landShape = feature(land, land.objects.land);
-    const borders = mesh(countries, countries.objects.countries, (a, b) => a !== b);
+    const landShape = unwrapGeometry(feature(land, land.objects.land));
+    const borders = unwrapGeometry(mesh(countries, countries.objects.countries, (a, b) => a !== b));
     const fill = L.geoJSON(landShape, {
       renderer: this.baseRenderer,
       interactive: false,
@@ -84,14 +109,14 @@ export class EventMap {
       this.loadingDetail = true;
       try {
         const countries = await fetch("static/world/countries-10m.json").then((r) => r.json());
-        const shapes = feature(countries, countries.objects.countries);
+        const shapes = unwrapGeometry(feature(countries, countries.objects.countries));
         const fill = L.geoJSON(shapes, {
           renderer: this.baseRenderer,
           interactive: false,
           style: { stroke: false, fillColor: "#f3f0e8", fillOpacity: 1 },
         });
-        const borders = mesh(countries, countries.objects.countries, (a, b) => a !== b);
-        const coast = mesh(countries, countries.objects.countries, (a, b) => a === b);
+        const borders = unwrapGeometry(mesh(countries, countries.objects.countries, (a, b) => a !== b));
+        const coast = unwrapGeometry(mesh(countries, countries.objects.countries, (a, b) => a === b));
         const lines = L.geoJSON(borders, {
           renderer: this.baseRenderer,
           interactive: false,
@@ -159,6 +184,13 @@ export class EventMap {
     const zoom = Math.round(this.map.getZoom());
     const items = this.index.getClusters(bbox, zoom);
     this.clusterLayer.clearLayers();
+    this.rendered = items.map((item) => ({
+      lat: item.geometry.coordinates[1],
+      lon: item.geometry.coordinates[0],
+      cluster: Boolean(item.properties.cluster),
+      count: item.properties.point_count || 1,
+      id: item.properties.id || null,
+    }));
     let points = 0;
     let clusters = 0;
     for (const item of items) {

@@ -11,7 +11,7 @@ const COLUMNS = [
   { key: "source", label: "Source", value: (e) => e.source.toLowerCase() },
   { key: "target", label: "Target", value: (e) => e.target.toLowerCase() },
   { key: "place", label: "Place", value: (e) => e.place.toLowerCase() },
-  { key: "reports", label: "Reports", value: (e) => e.mentions || 0 },
+  { key: "reports", label: "Rep.", title: "Number of reports (mentions)", value: (e) => e.mentions || 0 },
 ];
 
 export class EventTable {
@@ -59,6 +59,7 @@ export class EventTable {
             {
               type: "button",
               class: "sort",
+              title: c.title || null,
               onclick: () => {
                 this.sort = { key: c.key, desc: this.sort.key === c.key ? !this.sort.desc : c.key !== "source" && c.key !== "target" && c.key !== "place" && c.key !== "type" };
                 this.render();
