@@ -22,14 +22,13 @@ function unwrapLine(line) {
   });
 }
 
-/** The same GeoJSON with every ring and line unwrapped, so no edge runs across the world. */
+/** The same GeoJSON with every line unwrapped, so no edge runs across the world. */
 export function unwrapGeometry(geo) {
   if (geo.type === "FeatureCollection") return { ...geo, features: geo.features.map(unwrapGeometry) };
   if (geo.type === "Feature") return { ...geo, geometry: geo.geometry && unwrapGeometry(geo.geometry) };
   if (geo.type === "GeometryCollection") return { ...geo, geometries: geo.geometries.map(unwrapGeometry) };
   if (geo.type === "LineString") return { ...geo, coordinates: unwrapLine(geo.coordinates) };
-  if (geo.type === "MultiLineString" || geo.type === "Polygon") return { ...geo, coordinates: geo.coordinates.map(unwrapLine) };
-  if (geo.type === "MultiPolygon") return { ...geo, coordinates: geo.coordinates.map((p) => p.map(unwrapLine)) };
+  if (geo.type === "MultiLineString") return { ...geo, coordinates: geo.coordinates.map(unwrapLine) };
   return geo;
 }
 
@@ -87,19 +86,26 @@ export class EventMap {
   }
 
   outlineLayers(land, countries) {
-    const landShape = unwrapGeometry(feature(land, land.objects.land));
+    // fills keep Natural Earth's rings as they are (unwrapping a ring can turn it inside out);
+    // only the outlines, which are lines, are unwrapped
+    const landShape = feature(land, land.objects.land);
     const borders = unwrapGeometry(mesh(countries, countries.objects.countries, (a, b) => a !== b));
     const fill = L.geoJSON(landShape, {
       renderer: this.baseRenderer,
       interactive: false,
-      style: { stroke: true, color: "#8a9aa6", weight: 0.8, fillColor: "#f3f0e8", fillOpacity: 1 },
+      style: { stroke: false, fillColor: "#f3f0e8", fillOpacity: 1 },
+    });
+    const coast = L.geoJSON(unwrapGeometry(mesh(land, land.objects.land)), {
+      renderer: this.baseRenderer,
+      interactive: false,
+      style: { color: "#8a9aa6", weight: 0.8 },
     });
     const lines = L.geoJSON(borders, {
       renderer: this.baseRenderer,
       interactive: false,
       style: { color: "#a59c8d", weight: 0.7, opacity: 1 },
     });
-    return [fill, lines];
+    return [fill, coast, lines];
   }
 
   async updateDetail() {
@@ -109,7 +115,7 @@ export class EventMap {
       this.loadingDetail = true;
       try {
         const countries = await fetch("static/world/countries-10m.json").then((r) => r.json());
-        const shapes = unwrapGeometry(feature(countries, countries.objects.countries));
+        const shapes = feature(countries, countries.objects.countries);
         const fill = L.geoJSON(shapes, {
           renderer: this.baseRenderer,
           interactive: false,
