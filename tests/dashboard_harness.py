@@ -141,17 +141,20 @@ def multiply_events(db: Path, total: int, seed: float = 0.42) -> int:
     try:
         con.execute("SELECT setseed(?)", [seed])
         have = int(con.execute("SELECT count(*) FROM events").fetchone()[0])  # type: ignore[index]
+        changed = {
+            "event_id": "'ev-many-' || r.i",
+            "lat": "greatest(-60, least(70, t.lat + (random() - 0.5) * 24))",
+            "lon": "((t.lon + (random() - 0.5) * 40 + 180) % 360) - 180",
+            "date": "strftime(DATE '2016-01-01' + CAST(floor(random() * 3200) AS INTEGER),"
+                    " '%Y-%m-%d')",
+            "n_mentions": "1 + CAST(floor(random() * 6) AS INTEGER)",
+        }
+        columns = [row[0] for row in con.execute("DESCRIBE events").fetchall()]
+        select = ", ".join(changed.get(c, f't."{c}"') for c in columns)
         con.execute(
-            """
-            INSERT INTO events
-            SELECT * EXCLUDE (k) REPLACE (
-                'ev-many-' || r.i AS event_id,
-                greatest(-60, least(70, t.lat + (random() - 0.5) * 24)) AS lat,
-                ((t.lon + (random() - 0.5) * 40 + 180) % 360) - 180 AS lon,
-                strftime(DATE '2016-01-01' + CAST(floor(random() * 3200) AS INTEGER),
-                         '%Y-%m-%d') AS date,
-                1 + CAST(floor(random() * 6) AS INTEGER) AS n_mentions
-            )
+            f"""
+            INSERT INTO events ({", ".join(f'"{c}"' for c in columns)})
+            SELECT {select}
             FROM (SELECT *, row_number() OVER (ORDER BY event_id) - 1 AS k
                   FROM events WHERE lat IS NOT NULL) t
             JOIN range(?) r(i)

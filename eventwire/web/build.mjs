@@ -27,7 +27,7 @@ await build({
 });
 
 // Natural Earth outlines (public domain) as TopoJSON, fetched by the page from its own server.
-for (const name of ["land-50m.json", "countries-50m.json", "countries-10m.json"]) {
+for (const name of ["countries-110m.json", "countries-50m.json", "countries-10m.json"]) {
   copyFileSync(join(root, "node_modules", "world-atlas", name), join(dist, "world", name));
 }
 console.log(`dashboard bundled into ${dist}`);

@@ -236,6 +236,7 @@ async function start() {
   }
   buildFilters(state.all);
   applyFilters();
+  map.invalidate(); // the layout may have settled since the map was made (phones)
   map.fitEvents();
   await Promise.all([basemap, zones.refresh()]);
   document.body.dataset.ready = "1";

@@ -7,7 +7,13 @@ import { feature, mesh } from "topojson-client";
 import { colourKey, colourOf } from "./colours.js";
 import { h } from "./dom.js";
 
-const DETAIL_ZOOM = 5; // from this zoom on the 1:10m outlines replace the 1:50m ones
+// Natural Earth scales by zoom: coarse outlines are cheap to redraw, fine ones are drawn only
+// where they show (from world-atlas, served by eventwire itself)
+const BASEMAP_TIERS = [
+  { minZoom: 0, file: "countries-110m.json" },
+  { minZoom: 4, file: "countries-50m.json" },
+  { minZoom: 6, file: "countries-10m.json" },
+];
 
 /** Make a line continuous across the antimeridian (179 then -179 becomes 179 then 181). */
 function unwrapLine(line) {
@@ -73,80 +79,65 @@ export class EventMap {
     });
   }
 
-  /** Load the country outlines; more detail once zoomed in. */
+  /** Load the coarsest outlines now; finer ones when the map is zoomed in far enough. */
   async loadBasemap() {
-    const [land, countries] = await Promise.all([
-      fetch("static/world/land-50m.json").then((r) => r.json()),
-      fetch("static/world/countries-50m.json").then((r) => r.json()),
-    ]);
-    this.coarse = this.outlineLayers(land, countries);
-    this.coarse.forEach((layer) => layer.addTo(this.map));
-    this.detail = null;
-    this.updateDetail();
+    this.tiers = BASEMAP_TIERS.map((tier) => ({ ...tier, layers: null, loading: null }));
+    await this.updateDetail();
   }
 
-  outlineLayers(land, countries) {
+  tierFor(zoom) {
+    return [...this.tiers].reverse().find((tier) => zoom >= tier.minZoom) || this.tiers[0];
+  }
+
+  async loadTier(tier) {
+    if (tier.layers) return tier.layers;
+    if (!tier.loading) {
+      tier.loading = fetch(`static/world/${tier.file}`)
+        .then((r) => r.json())
+        .then((topology) => {
+          tier.layers = this.outlineLayers(topology);
+          return tier.layers;
+        });
+    }
+    return tier.loading;
+  }
+
+  /** Country fills, coastlines and borders of one Natural Earth scale, all on one canvas. */
+  outlineLayers(topology) {
+    const countries = topology.objects.countries;
     // fills keep Natural Earth's rings as they are (unwrapping a ring can turn it inside out);
-    // only the outlines, which are lines, are unwrapped
-    const landShape = feature(land, land.objects.land);
-    const borders = unwrapGeometry(mesh(countries, countries.objects.countries, (a, b) => a !== b));
-    const fill = L.geoJSON(landShape, {
-      renderer: this.baseRenderer,
-      interactive: false,
+    // only the outlines, which are lines, are unwrapped across the antimeridian
+    const common = { renderer: this.baseRenderer, interactive: false, smoothFactor: 1.5 };
+    const fill = L.geoJSON(feature(topology, countries), {
+      ...common,
       style: { stroke: false, fillColor: "#f3f0e8", fillOpacity: 1 },
     });
-    const coast = L.geoJSON(unwrapGeometry(mesh(land, land.objects.land)), {
-      renderer: this.baseRenderer,
-      interactive: false,
+    const coast = L.geoJSON(unwrapGeometry(mesh(topology, countries, (a, b) => a === b)), {
+      ...common,
       style: { color: "#8a9aa6", weight: 0.8 },
     });
-    const lines = L.geoJSON(borders, {
-      renderer: this.baseRenderer,
-      interactive: false,
-      style: { color: "#a59c8d", weight: 0.7, opacity: 1 },
+    const borders = L.geoJSON(unwrapGeometry(mesh(topology, countries, (a, b) => a !== b)), {
+      ...common,
+      style: { color: "#a59c8d", weight: 0.7 },
     });
-    return [fill, coast, lines];
+    return [fill, coast, borders];
   }
 
+  /** Show the tier for the current zoom, keeping the coarser one until the finer has loaded. */
   async updateDetail() {
-    if (!this.coarse) return;
-    const wantDetail = this.map.getZoom() >= DETAIL_ZOOM;
-    if (wantDetail && !this.detail && !this.loadingDetail) {
-      this.loadingDetail = true;
-      try {
-        const countries = await fetch("static/world/countries-10m.json").then((r) => r.json());
-        const shapes = feature(countries, countries.objects.countries);
-        const fill = L.geoJSON(shapes, {
-          renderer: this.baseRenderer,
-          interactive: false,
-          style: { stroke: false, fillColor: "#f3f0e8", fillOpacity: 1 },
-        });
-        const borders = unwrapGeometry(mesh(countries, countries.objects.countries, (a, b) => a !== b));
-        const coast = unwrapGeometry(mesh(countries, countries.objects.countries, (a, b) => a === b));
-        const lines = L.geoJSON(borders, {
-          renderer: this.baseRenderer,
-          interactive: false,
-          style: { color: "#a59c8d", weight: 0.9 },
-        });
-        const coastLines = L.geoJSON(coast, {
-          renderer: this.baseRenderer,
-          interactive: false,
-          style: { color: "#8a9aa6", weight: 0.9 },
-        });
-        this.detail = [fill, lines, coastLines];
-      } finally {
-        this.loadingDetail = false;
+    if (!this.tiers) return;
+    const want = this.tierFor(this.map.getZoom());
+    const layers = await this.loadTier(want);
+    if (want !== this.tierFor(this.map.getZoom())) return; // zoomed again meanwhile
+    for (const tier of this.tiers) {
+      for (const layer of tier.layers || []) {
+        if (tier === want) {
+          if (!this.map.hasLayer(layer)) layer.addTo(this.map);
+        } else if (this.map.hasLayer(layer)) layer.remove();
       }
     }
-    const showDetail = this.map.getZoom() >= DETAIL_ZOOM && this.detail;
-    for (const layer of this.coarse) {
-      if (showDetail) layer.remove();
-      else if (!this.map.hasLayer(layer)) layer.addTo(this.map);
-    }
-    for (const layer of this.detail || []) {
-      if (!showDetail) layer.remove();
-      else if (!this.map.hasLayer(layer)) layer.addTo(this.map);
-    }
+    this.shownTier = want.file;
+    void layers;
   }
 
   setColourBy(by) {
@@ -223,8 +214,11 @@ export class EventMap {
       fillColor: colour,
       fillOpacity: 0.9,
     });
-    marker.bindTooltip(`${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}`, {
-      direction: "top",
+    marker.once("mouseover", () => {
+      // tooltips are made on first hover: thousands of markers need not each carry one
+      marker.bindTooltip(`${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}`, {
+        direction: "top",
+      }).openTooltip();
     });
     marker.on("click", (e) => {
       L.DomEvent.stopPropagation(e);

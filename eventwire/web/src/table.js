@@ -3,7 +3,7 @@
 import { colourKey, colourOf } from "./colours.js";
 import { clear, h } from "./dom.js";
 
-const MAX_ROWS = 400;
+const MAX_ROWS = 250;
 
 const COLUMNS = [
   { key: "date", label: "Date", value: (e) => e.t ?? -Infinity },
@@ -25,6 +25,10 @@ export class EventTable {
   }
 
   setEvents(events) {
+    // a pan that keeps the same rows in view redraws nothing
+    const key = `${events.length}:${events.map((e) => e.id).join(",")}`;
+    if (key === this.key) return;
+    this.key = key;
     this.events = events;
     this.render();
   }

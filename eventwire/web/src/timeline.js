@@ -119,7 +119,7 @@ export class Timeline {
             if (u.select.width < 3) return;
             const from = u.posToVal(u.select.left, "x") * 1000;
             const to = u.posToVal(u.select.left + u.select.width, "x") * 1000;
-            this.onBrush([from, to]);
+            if (Number.isFinite(from) && Number.isFinite(to)) this.onBrush([from, to]);
           },
         ],
       },
@@ -137,8 +137,10 @@ export class Timeline {
   /** Draw a brush for a span given in milliseconds (used by tests and the keyboard). */
   brush(from, to) {
     if (!this.plot) return;
-    const left = this.plot.valToPos(from / 1000, "x");
-    const right = this.plot.valToPos(to / 1000, "x");
-    this.plot.setSelect({ left, width: Math.max(3, right - left), top: 0, height: this.plot.over.clientHeight }, true);
+    const width = this.plot.over.clientWidth;
+    const left = Math.max(0, Math.min(width, this.plot.valToPos(from / 1000, "x")));
+    const right = Math.max(0, Math.min(width, this.plot.valToPos(to / 1000, "x")));
+    if (!Number.isFinite(left) || !Number.isFinite(right) || right - left < 3) return;
+    this.plot.setSelect({ left, width: right - left, top: 0, height: this.plot.over.clientHeight }, true);
   }
 }
