@@ -63,7 +63,10 @@ function applyFilters() {
   const f = readFilters();
   state.filtered = state.all.filter((e) => passes(e, f));
   timeline.setEvents(state.filtered);
-  if (state.brush) timeline.brush(state.brush[0], state.brush[1]);
+  if (state.brush) {
+    const [from, to] = state.brush;
+    requestAnimationFrame(() => timeline.brush(from, to, false)); // redraw the span, same filter
+  }
   applyBrush();
   const active = Object.values(f).some((v) => (Array.isArray(v) ? v.length : v));
   $("filters-active").textContent = active ? "filters on" : "";
@@ -247,6 +250,10 @@ window.eventwireDashboard = {
   state,
   drawn: () => ({ ...map.drawn }),
   rendered: () => map.rendered.map((r) => ({ ...r, ...map.map.latLngToContainerPoint([r.lat, r.lon]) })),
+  clusteredTotal: () =>
+    map.index
+      .getClusters([-180, -85, 180, 85], Math.round(map.map.getZoom()))
+      .reduce((n, c) => n + (c.properties.point_count || 1), 0),
   mapBox: () => $("map").getBoundingClientRect().toJSON(),
   leaflet: map.map,
   brush: (from, to) => timeline.brush(Date.parse(from), Date.parse(to)),

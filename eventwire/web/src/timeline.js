@@ -135,12 +135,12 @@ export class Timeline {
   }
 
   /** Draw a brush for a span given in milliseconds (used by tests and the keyboard). */
-  brush(from, to) {
+  brush(from, to, fire = true) {
     if (!this.plot) return;
     const width = this.plot.over.clientWidth;
     const left = Math.max(0, Math.min(width, this.plot.valToPos(from / 1000, "x")));
     const right = Math.max(0, Math.min(width, this.plot.valToPos(to / 1000, "x")));
     if (!Number.isFinite(left) || !Number.isFinite(right) || right - left < 3) return;
-    this.plot.setSelect({ left, width: right - left, top: 0, height: this.plot.over.clientHeight }, true);
+    this.plot.setSelect({ left, width: right - left, top: 0, height: this.plot.over.clientHeight }, fire);
   }
 }
