@@ -33,10 +33,10 @@ demo: $(STAMP) web
 	$(BIN)/eventwire demo --db eventwire.duckdb
 
 lint: $(STAMP)
-	$(BIN)/ruff check eventwire tests scripts
+	$(BIN)/ruff check eventwire tests scripts bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy eventwire scripts tests
+	$(BIN)/mypy eventwire scripts tests bench
 
 unit: $(STAMP) web
 	$(BIN)/pytest -q

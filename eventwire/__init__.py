@@ -1,3 +1,36 @@
-"""eventwire: news articles in, coded political and conflict events out."""
+"""eventwire: news articles in, coded political and conflict events out.
+
+In a notebook::
+
+    import eventwire
+    eventwire.code("Rebels shelled Kidal on Monday.", date="2020-03-02")  # list of records
+    eventwire.open("news.duckdb").events(country="MLI", since="2020-01-01")  # DataFrame
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eventwire.notebook import Database
 
 __version__ = "0.1.0"
+
+
+def code(text: str, date: str | None = None, title: str | None = None,
+         use_model: bool = True) -> list[dict[str, Any]]:
+    """Code one article's text into event records (the fields ``eventwire code`` prints).
+
+    ``date`` is the publication date (ISO); relative dates ("on Monday") are read against it.
+    """
+    from eventwire.notebook import code as code_text
+
+    return code_text(text, date=date, title=title, use_model=use_model)
+
+
+def open(path: str | Path) -> Database:  # noqa: A001 - eventwire.open(path) reads a store
+    """A store opened read-only: ``.events(country=, since=, until=, plover=)`` and more."""
+    from eventwire.notebook import Database
+
+    return Database(path)

@@ -1,8 +1,8 @@
 """HTTP API: query stored events the way ACLED and datasette users already do.
 
 ``create_app(db)`` builds a FastAPI app over one DuckDB file. It is read-only
-unless a token is configured; every write (zones) then needs ``Authorization:
-Bearer TOKEN``, compared in constant time. Every value from a request reaches
+unless a token is configured; every write (zones, ``POST /articles``) then
+needs ``Authorization: Bearer TOKEN``, compared in constant time. Every value from a request reaches
 SQL as a bound parameter; column names come only from fixed tables here. Page
 sizes, polygon sizes, parameter lengths, request bodies and query time are
 bounded, and every bad request gets a 4xx with a JSON body
@@ -40,6 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire import __version__
 from eventwire import zones as zones_mod
+from eventwire.errors import InputError
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
@@ -127,17 +128,25 @@ class Database:
     read_only: bool
     query_timeout: float = DEFAULT_QUERY_TIMEOUT
     con: duckdb.DuckDBPyConnection = field(init=False)
+    store: Any = field(init=False)
+    closed: bool = field(init=False, default=False)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        self.con = duckdb.connect(str(self.path), read_only=self.read_only, config=config)
+        self.open()
+
+    def open(self) -> None:
+        from eventwire.store import Store
+
+        self.store = Store(self.path, read_only=self.read_only)  # migrates; no extensions
+        self.con = self.store.con
+        self.closed = False
         if not self.read_only:
             zones_mod.ensure_tables(self.con)
 
     def close(self) -> None:
-        self.con.close()
+        self.closed = True
+        self.store.close()
 
     def query(
         self, sql: str, params: Sequence[Any] = ()
@@ -443,16 +452,43 @@ class Sort(StrEnum):
     event_id = "event_id"
 
 
-# the sort key as SQL (NULLs folded into a value so pages can resume after them)
-SORT_KEYS: dict[str, tuple[str, str]] = {
-    "date": ("coalesce(CAST(date AS VARCHAR), '')", "text"),
-    "goldstein": ("coalesce(goldstein, -1e9)", "number"),
-    "confidence": ("coalesce(confidence, -1e9)", "number"),
-    "n_mentions": ("coalesce(n_mentions, -1)", "number"),
-    "n_articles": ("coalesce(n_articles, -1)", "number"),
-    "updated_at": ("coalesce(CAST(updated_at AS VARCHAR), '')", "text"),
-    "event_id": ("event_id", "text"),
+# sortable columns and the kind of value a page token carries for each; NULLs sort last
+SORT_KEYS: dict[str, str] = {
+    "date": "text", "goldstein": "number", "confidence": "number", "n_mentions": "number",
+    "n_articles": "number", "updated_at": "time", "event_id": "text",
 }
+
+
+def _token_key(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _key_from_token(key: Any, kind: str) -> Any:
+    """The sort value a token carries, checked against the column's kind; None for NULL."""
+    if key is None:
+        return None
+    if kind == "number" and isinstance(key, int | float) and not isinstance(key, bool):
+        return key
+    if kind == "text" and isinstance(key, str) and len(key) <= 300:
+        return key
+    if kind == "time" and isinstance(key, str):
+        try:
+            return datetime.fromisoformat(key)
+        except ValueError:
+            pass
+    raise ApiError(400, "bad_next", "_next does not belong to this sort order")
+
+
+def _after(column: str, op: str, key: Any, last_id: str) -> tuple[str, list[Any]]:
+    """Rows after (key, last_id) in an order with NULLs last, as SQL with parameters."""
+    if key is None:
+        return f"({column} IS NULL AND event_id {op} ?)", [last_id]
+    return (f"({column} {op} ? OR {column} IS NULL OR ({column} = ? AND event_id {op} ?))",
+            [key, key, last_id])
 
 
 def encode_token(payload: dict[str, Any]) -> str:
@@ -591,6 +627,29 @@ class Health(BaseModel):
     events: int | None
 
 
+class RecordIn(BaseModel):
+    """One input record, as in a JSONL file."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str | None = Field(None, max_length=300)
+    text: str = Field(min_length=1, max_length=MAX_BODY_BYTES)
+    title: str | None = Field(None, max_length=1000)
+    date: str | None = Field(None, max_length=40)
+    url: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=300)
+
+
+class IngestIn(BaseModel):
+    records: list[RecordIn] = Field(min_length=1, max_length=100)
+
+
+class IngestReport(BaseModel):
+    stored: int
+    skipped: int
+    alerts: int
+    errors: list[dict[str, str]]
+
+
 class ZoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=zones_mod.MAX_NAME_LENGTH)
@@ -711,6 +770,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if database.closed:  # an app served again after a shutdown
+            database.open()
         yield
         database.close()
 
@@ -772,35 +833,35 @@ def create_app(
         """Events matching every filter given, one page at a time (``Link: rel=next``)."""
         descending = sort.value.startswith("-")
         sort_name = sort.value.lstrip("-")
-        key_sql, key_kind = SORT_KEYS[sort_name]
+        column, kind = sort_name, SORT_KEYS[sort_name]
         where, params = filters.sql(), list(filters.params)
         if next_token:
             payload = decode_token(next_token)
-            key, last_id = payload.get("k"), payload.get("id")
-            valid_key = isinstance(key, str) if key_kind == "text" else (
-                isinstance(key, int | float) and not isinstance(key, bool))
-            if payload.get("s") != sort.value or not valid_key or not isinstance(last_id, str):
+            last_id = payload.get("id")
+            if payload.get("s") != sort.value or not isinstance(last_id, str) or "k" not in payload:
                 raise ApiError(400, "bad_next", "_next does not belong to this sort order")
-            op = "<" if descending else ">"
-            where += f" AND ({key_sql} {op} ? OR ({key_sql} = ? AND event_id {op} ?))"
-            params += [key, key, last_id]
+            key = _key_from_token(payload["k"], kind)
+            clause, extra = _after(column, "<" if descending else ">", key, last_id)
+            where += f" AND {clause}"
+            params += extra
         direction = "DESC" if descending else "ASC"
+        order = f"ORDER BY {column} {direction} NULLS LAST, event_id {direction}"
         columns = ", ".join(EVENT_COLUMNS)
-        sql = (
-            f"SELECT {columns}, {key_sql} AS _key FROM events WHERE {where} "
-            f"ORDER BY _key {direction}, event_id {direction} LIMIT ?"
-        )
         params.append(size + 1)
         if fmt == "parquet":
+            sql = f"SELECT {columns} FROM events WHERE {where} {order} LIMIT ?"
             return _parquet(database, sql, params, size)
-        rows = database.rows(sql, params)
+        # the page's ids first (only the filter and sort columns are read), then its rows
+        page = database.rows(
+            f"SELECT event_id, {column} AS _key FROM events WHERE {where} {order} LIMIT ?",
+            params)
         token_out = None
-        if len(rows) > size:
-            rows = rows[:size]
-            last = rows[-1]
-            token_out = encode_token({"s": sort.value, "k": _jsonable(last["_key"]),
-                                      "id": last["event_id"]})
-        events = [_clean({k: v for k, v in r.items() if k != "_key"}) for r in rows]
+        if len(page) > size:
+            page = page[:size]
+            token_out = encode_token({"s": sort.value, "k": _token_key(page[-1]["_key"]),
+                                      "id": page[-1]["event_id"]})
+        ids = [r["event_id"] for r in page]
+        events = _rows_by_id(database, ids, column, [r["_key"] for r in page])
         headers: dict[str, str] = {}
         next_url = _next_url(request, token_out) if token_out else None
         if next_url:
@@ -848,7 +909,12 @@ def create_app(
         "target": "target_code",
         "dyad": "coalesce(source_code, '') || '|' || coalesce(target_code, '')",
     }
-    TIME_KEYS = {"day", "week", "month", "year"}
+    TIME_KEYS = {
+        "day": "left(CAST(k AS VARCHAR), 10)",
+        "week": "strftime(date_trunc('week', TRY_CAST(k AS DATE)), '%Y-%m-%d')",
+        "month": "left(CAST(k AS VARCHAR), 7)",
+        "year": "left(CAST(k AS VARCHAR), 4)",
+    }
 
     @app.get("/stats", response_model=Stats, responses=ERRORS)
     def stats(
@@ -859,18 +925,23 @@ def create_app(
         size: Annotated[int, Query(alias="_size", ge=1, le=10_000)] = 1000,
     ) -> Response:
         """Counts of events by time, type, country or dyad, under the same filters as /events."""
-        key = STATS_KEYS[by]
         order = "key ASC NULLS LAST" if by in TIME_KEYS else "events DESC, key ASC NULLS LAST"
+        if by in TIME_KEYS:
+            # count per stored date first (few thousand groups), then fold into days/weeks/...:
+            # string work on a few thousand keys instead of on every event
+            key = TIME_KEYS[by]
+            sql = (f"SELECT {key} AS key, sum(n) AS events FROM (SELECT date AS k, count(*) AS n "
+                   f"FROM events WHERE {filters.sql()} GROUP BY k) GROUP BY key")
+        else:
+            sql = (f"SELECT {STATS_KEYS[by]} AS key, count(*) AS events FROM events "
+                   f"WHERE {filters.sql()} GROUP BY key")
         rows = database.rows(
-            f"SELECT {key} AS key, count(*) AS events FROM events WHERE {filters.sql()} "
-            f"GROUP BY key ORDER BY {order} LIMIT ?",
-            [*filters.params, size],
-        )
-        total = database.rows(
-            f"SELECT count(*) AS n FROM events WHERE {filters.sql()}", filters.params)[0]["n"]
+            f"SELECT key, events, sum(events) OVER () AS total FROM ({sql}) "
+            f"ORDER BY {order} LIMIT ?", [*filters.params, size])
+        total = int(rows[0]["total"]) if rows else 0
         counts = [{"key": None if r["key"] is None else str(r["key"]), "events": int(r["events"])}
                   for r in rows]
-        return _json({"by": by, "total": int(total), "counts": counts})
+        return _json({"by": by, "total": total, "counts": counts})
 
     # ------------------------------------------------------------ places and articles
 
@@ -939,6 +1010,53 @@ def create_app(
         return _json({"status": "ok", "version": __version__,
                       "schema_version": database.schema_version(),
                       "read_only": database.read_only, "events": events})
+
+    # ------------------------------------------------------------ ingest
+
+    pipelines: list[Any] = []
+
+    def pipeline() -> Any:
+        """The coding pipeline, loaded on the first ingest (it takes seconds), then kept."""
+        if not pipelines:
+            from eventwire.pipeline import Pipeline
+
+            pipelines.append(Pipeline())
+        return pipelines[0]
+
+    @app.post("/articles", response_model=IngestReport, responses=WRITE_ERRORS,
+              dependencies=[Depends(require_token)])
+    def ingest_articles(body: IngestIn) -> Response:
+        """Code and store articles (as JSONL records), raising zone alerts, like ``ingest``."""
+        from eventwire.pipeline import ArticleResult
+        from eventwire.readers import english_only
+        from eventwire.readers.jsonl import record_to_article
+
+        items = [record_to_article(r.model_dump(exclude_none=True), f"record {n}")
+                 for n, r in enumerate(body.records, start=1)]
+        report: dict[str, Any] = {"stored": 0, "skipped": 0, "alerts": 0, "errors": []}
+        with database.write_lock:
+            store = database.store
+            raiser = zones_mod.AlertRaiser(store.con)
+            fresh = []
+            for item in english_only(items):
+                if not isinstance(item, InputError) and store.has_article(item):
+                    report["skipped"] += 1
+                else:
+                    fresh.append(item)
+            for result in pipeline().run(fresh):
+                if isinstance(result, InputError):
+                    store.add_error(result)
+                    report["errors"].append(result.to_dict())
+                elif isinstance(result, ArticleResult):
+                    if store.add_article(result.article, result.events, result.places):
+                        report["stored"] += 1
+                        report["alerts"] += raiser.article_stored(result.article.doc_id)
+                    else:
+                        report["skipped"] += 1
+            report["alerts"] += raiser.check()
+            # one try each now; failures wait for the next ingest, `watch` or `alerts --deliver`
+            zones_mod.deliver_pending(store.con, wait=False, timeout=5.0)
+        return _json(report)
 
     # ------------------------------------------------------------ zones
 
@@ -1011,6 +1129,26 @@ def create_app(
     return app
 
 
+def _rows_by_id(database: Database, ids: list[str], column: str, keys: list[Any]
+               ) -> list[dict[str, Any]]:
+    """Full rows for a page of ids, in the page's order.
+
+    The range of the page's sort values is given too, so the zone maps of a
+    table stored roughly in that order skip most of it.
+    """
+    if not ids:
+        return []
+    where = f"event_id IN ({', '.join('?' * len(ids))})"
+    params: list[Any] = list(ids)
+    if column != "event_id" and all(k is not None for k in keys):
+        where += f" AND {column} BETWEEN ? AND ?"
+        params += [min(keys), max(keys)]
+    columns = ", ".join(EVENT_COLUMNS)
+    found = {r["event_id"]: r for r in database.rows(
+        f"SELECT {columns} FROM events WHERE {where}", params)}
+    return [_clean(found[i]) for i in ids if i in found]
+
+
 # ---------------------------------------------------------------- formats
 
 
@@ -1040,7 +1178,6 @@ def _geojson(rows: list[dict[str, Any]], token: str | None, next_url: str | None
 def _parquet(database: Database, sql: str, params: list[Any], size: int) -> Response:
     """One page as a Parquet file (no next token: page with JSON or narrow the filters)."""
     params = [*params[:-1], size]
-    columns = ", ".join(EVENT_COLUMNS)
     with tempfile.TemporaryDirectory(prefix="eventwire-") as folder:
         target = Path(folder) / "events.parquet"
         cursor = database.con.cursor()
@@ -1049,7 +1186,7 @@ def _parquet(database: Database, sql: str, params: list[Any], size: int) -> Resp
         try:
             # the file name is ours, never the request's
             cursor.execute(
-                f"COPY (SELECT {columns} FROM ({sql})) TO '{target}' (FORMAT parquet)", params)
+                f"COPY ({sql}) TO '{target}' (FORMAT parquet)", params)
         except duckdb.InterruptException as exc:
             raise ApiError(503, "query_timeout", "the query ran past its time limit") from exc
         finally:

@@ -11,8 +11,11 @@ within a distance set by the coarser of the two, and the actors (a side that
 one report leaves out does not count against a match; sides that conflict
 do). Actors and places alone rarely separate two attacks in one town on one
 day, so the content words of the two evidence sentences must also overlap
-unless both sides and the place agree outright. Numbers are left out of that
-overlap: "killing 12" and "killing at least 15" tell one attack.
+unless both sides and the place agree outright; the more of source, target,
+place and kind of site agree, the less overlap is needed. Numbers are left out
+of that overlap: "killing 12" and "killing at least 15" tell one attack. Two
+reports naming sites of different kinds (a market, a checkpoint) tell two
+events.
 
 An event is a connected component of that match relation, so the same set of
 mentions gives the same events whatever order they arrive in; its id comes
@@ -35,10 +38,15 @@ from typing import Any
 from eventwire.model import Event
 
 DATA = Path(__file__).resolve().parent / "data" / "event_families.tsv"
+AGENT_GROUPS = Path(__file__).resolve().parent / "data" / "agent_groups.tsv"
+SITES = Path(__file__).resolve().parent / "data" / "event_sites.tsv"
+# content-word overlap still needed, by how many of (source, target, place, site) agree
+NEEDED_OVERLAP = {0: 0.5, 1: 0.25, 2: 0.1}
 WORD = re.compile(r"[^\W\d_]+")
-# days either side of a date that still count as the same day: datelines, time zones and
-# "on Monday" read a day apart by different outlets
-SLACK = {"day": 1, "week": 7}
+# days either side of a date that still count as the same date. A day is a day: reports of one
+# event name its day ("on Sunday" is resolved against publication), and a day either side
+# would chain a month of daily clashes in one town into one event. A week is read loosely.
+SLACK = {"day": 0, "week": 3}
 NEAR_KM = {"point": 50.0, "city": 50.0, "region": 200.0}
 STOPWORDS = frozenset(
     "a an the and or but of in on at to for from by with as into after before over near "
@@ -62,6 +70,34 @@ def families() -> dict[str, tuple[str, bool]]:
         root, family, symmetric = line.split("\t")
         table[root] = (family, symmetric.strip() == "yes")
     return table
+
+
+@lru_cache(maxsize=1)
+def agent_groups() -> dict[str, str]:
+    """CAMEO agent -> the group of agents reports use interchangeably (``agent_groups.tsv``)."""
+    table: dict[str, str] = {}
+    for line in AGENT_GROUPS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            agent, group = line.split("\t")[:2]
+            table[agent] = group.strip()
+    return table
+
+
+@lru_cache(maxsize=1)
+def site_words() -> dict[str, str]:
+    """Word -> kind of site (``event_sites.tsv``)."""
+    table: dict[str, str] = {}
+    for line in SITES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, site = line.split("\t")[:2]
+            table[word] = site.strip()
+    return table
+
+
+def sites_of(sentence: str | None) -> frozenset[str]:
+    table = site_words()
+    return frozenset(table[w] for w in (m.lower() for m in WORD.findall(sentence or ""))
+                     if w in table)
 
 
 def family_of(cameo_root: str | None) -> str:
@@ -115,12 +151,25 @@ def date_window(value: str | None, precision: str | None) -> tuple[date, date] |
     return None
 
 
-def content_words(sentence: str | None) -> frozenset[str]:
-    """Lower-cased words of a sentence that say what happened, numbers and filler left out."""
+def _stem(word: str) -> str:
+    """A crude plural and tense strip, enough for "taxes"/"tax" and "Kenyans"/"Kenyan"."""
+    for suffix in ("es", "s", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(sentence: str | None, *compared: str | None) -> frozenset[str]:
+    """Lower-cased words of a sentence that say what happened, numbers and filler left out.
+
+    Words of the ``compared`` texts (actors, the place name) are left out too: they are
+    matched as actors and places already, and would otherwise count twice.
+    """
     if not sentence:
         return frozenset()
-    return frozenset(w for w in (m.lower() for m in WORD.findall(sentence))
-                     if len(w) > 2 and w not in STOPWORDS)
+    known = {w.lower() for text in compared if text for w in WORD.findall(text)}
+    return frozenset(_stem(w) for w in (m.lower() for m in WORD.findall(sentence))
+                     if len(w) > 2 and w not in STOPWORDS and w not in known)
 
 
 @dataclass(frozen=True)
@@ -143,9 +192,9 @@ def _side_verdict(a: Side, b: Side) -> int:
     if a.country and b.country and a.country != b.country:
         return -1
     if a.agent and b.agent and a.agent != b.agent:
-        return -1
-    if a.code and b.code and not (a.code.startswith(b.code) or b.code.startswith(a.code)):
-        return -1
+        groups = agent_groups()
+        if groups.get(a.agent, a.agent) != groups.get(b.agent, b.agent):
+            return -1
     return 0
 
 
@@ -164,6 +213,7 @@ class Mention:
     place_country: str | None
     place_precision: str | None
     words: frozenset[str]
+    sites: frozenset[str]
     order_key: tuple[str, str]
     event_id: str | None = None
     symmetric: bool = field(default=False)
@@ -180,7 +230,9 @@ class Mention:
                         row.get("target_agent")),
             lat=row.get("lat"), lon=row.get("lon"), place_country=row.get("place_country"),
             place_precision=row.get("place_precision"),
-            words=content_words(row.get("sentence")),
+            words=content_words(row.get("sentence"), row.get("source_text"),
+                                row.get("target_text"), row.get("place_name")),
+            sites=sites_of(row.get("sentence")),
             order_key=((published or "9999")[:10], str(row["mention_id"])),
             event_id=row.get("event_id"), symmetric=is_symmetric(family),
         )
@@ -212,9 +264,9 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def same_event(a: Mention, b: Mention, min_overlap: float = 0.34) -> bool:
+def same_event(a: Mention, b: Mention) -> bool:
     """Whether two mentions tell one real-world event (see the module docstring)."""
-    if a.doc_id == b.doc_id or a.family != b.family:
+    if a.family != b.family:
         return False
     if a.window is None or b.window is None:
         if a.window is not b.window:
@@ -231,13 +283,15 @@ def same_event(a: Mention, b: Mention, min_overlap: float = 0.34) -> bool:
     sides = max((p for p in pairings if min(p) >= 0), key=sum, default=None)
     if sides is None:
         return False
-    agreed = sum(sides) + place
+    site = 0
+    if a.sites and b.sites:
+        if not a.sites & b.sites:
+            return False  # a market and a checkpoint: two attacks
+        site = 1
+    agreed = sum(sides) + place + site
     if agreed >= 3:
         return True
-    overlap = _overlap(a.words, b.words)
-    if agreed >= 1:
-        return overlap >= min_overlap
-    return overlap >= 2 * min_overlap
+    return _overlap(a.words, b.words) >= NEEDED_OVERLAP[agreed]
 
 
 def event_id_for(anchor_mention_id: str) -> str:
@@ -263,11 +317,27 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+Cell = tuple[int, int]
+Buckets = dict[str | None, dict[Cell | None, list[Mention]]]
+
+
+def _cell(mention: Mention) -> Cell | None:
+    """A 1-degree grid cell for a town-precise place; None for coarser or unknown places."""
+    if mention.lat is None or mention.lon is None or mention.place_precision not in NEAR_KM:
+        return None
+    if NEAR_KM[mention.place_precision] > 50.0:
+        return None
+    return (math.floor(mention.lat), math.floor(mention.lon))
+
+
 class _Blocks:
-    """Mentions bucketed by (family, day) so candidates are found without comparing all pairs."""
+    """Mentions bucketed by family, day, place country and grid cell, so candidates are
+    found without comparing all pairs. Buckets never hide a match: mentions in different
+    countries, or town-precise places more than a cell apart, cannot match; a mention with
+    no country or no precise place is compared with every bucket it could match."""
 
     def __init__(self) -> None:
-        self.buckets: dict[tuple[str, date | None], list[Mention]] = {}
+        self.days: dict[tuple[str, date | None], Buckets] = {}
 
     @staticmethod
     def _days(mention: Mention) -> Iterable[date | None]:
@@ -277,16 +347,34 @@ class _Blocks:
         return (lo + timedelta(days=n) for n in range((hi - lo).days + 1))
 
     def add(self, mention: Mention) -> None:
+        cell = _cell(mention)
         for day in self._days(mention):
-            self.buckets.setdefault((mention.family, day), []).append(mention)
+            countries = self.days.setdefault((mention.family, day), {})
+            countries.setdefault(mention.place_country, {}).setdefault(cell, []).append(mention)
 
     def candidates(self, mention: Mention) -> Iterable[Mention]:
         seen: set[str] = set()
+        cell = _cell(mention)
         for day in self._days(mention):
-            for other in self.buckets.get((mention.family, day), ()):
-                if other.mention_id not in seen:
-                    seen.add(other.mention_id)
-                    yield other
+            countries = self.days.get((mention.family, day))
+            if not countries:
+                continue
+            keys = [mention.place_country, None] if mention.place_country else list(countries)
+            for key in keys:
+                cells = countries.get(key)
+                if not cells:
+                    continue
+                if cell is None or key is None:
+                    lists = list(cells.values())
+                else:
+                    lists = [cells.get((cell[0] + dy, cell[1] + dx), [])
+                             for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+                    lists.append(cells.get(None, []))
+                for bucket in lists:
+                    for other in bucket:
+                        if other.mention_id not in seen:
+                            seen.add(other.mention_id)
+                            yield other
 
 
 def cluster(

@@ -446,7 +446,6 @@ class Store:
 
     def _write(self, batch: list[Coded], replaced: list[str]) -> None:
         con, now = self.con, _now()
-        doc_ids = [c.article.doc_id for c in batch]
         touched_events: set[str] = set()
         old_added: dict[str, datetime] = {}
         groups_before: set[str] = set()
@@ -491,8 +490,9 @@ class Store:
         self._insert("places", place_rows)
         self._insert("mentions", unique_mentions)
         self._apply_copy_groups(batch, now)
-        new_ids = [m["mention_id"] for m in unique_mentions]
-        touched_events |= self._recluster(new_ids, touched_events, doc_ids)
+        published = {c.article.doc_id: c.article.published for c in batch}
+        new = [Mention.from_row(m, published.get(m["doc_id"])) for m in unique_mentions]
+        touched_events |= self._recluster(new, touched_events)
         if groups_changed:
             touched_events |= {r[0] for r in con.execute(
                 "SELECT DISTINCT m.event_id FROM mentions m JOIN articles a USING (doc_id) "
@@ -583,7 +583,8 @@ class Store:
             "SELECT m.mention_id, m.doc_id, m.event_id, m.family, m.cameo_root, m.date, "
             "m.date_precision, m.source_code, m.source_country, m.source_agent, m.target_code, "
             "m.target_country, m.target_agent, m.lat, m.lon, m.place_country, "
-            "m.place_precision, m.sentence, a.published FROM mentions m "
+            "m.place_precision, m.sentence, m.source_text, m.target_text, m.place_name, "
+            "a.published FROM mentions m "
             f"JOIN articles a USING (doc_id) WHERE {where}", params)
         names = [d[0] for d in cursor.description]
         out = []
@@ -592,41 +593,50 @@ class Store:
             out.append(Mention.from_row(row, row["published"]))
         return out
 
-    def _recluster(self, new_ids: list[str], broken: set[str], doc_ids: list[str]) -> set[str]:
+    def _recluster(self, new: list[Mention], broken: set[str]) -> set[str]:
         """Assign events to new mentions and regroup events that lost a mention.
 
         Returns every event id whose membership may have changed.
         """
         con = self.con
-        new = self._mentions("m.mention_id IN (SELECT unnest(?))", [new_ids]) if new_ids else []
         loose = (self._mentions("m.event_id IN (SELECT unnest(?))", [sorted(broken)])
                  if broken else [])
-        new_set = set(new_ids)
-        # stored mentions that could match a new one: same family, overlapping days
+        # stored mentions that could match a new one (same family, overlapping days), and the
+        # anchors of their events: the anchor is each event's first report, so the first of a
+        # merged group is among them. Other members need not be read: they move with their event.
         keys = {(m.family, m.window) for m in new}
-        settled_events: set[str] = set()
+        settled: list[Mention] = []
         if keys:
-            ranges = pa.table({
+            con.register("_ranges", pa.table({
                 "family": [k[0] for k in keys],
                 "lo": [k[1][0] if k[1] else None for k in keys],
                 "hi": [k[1][1] if k[1] else None for k in keys],
-            })
-            con.register("_ranges", ranges)
+            }))
             try:
-                rows = con.execute(
-                    "SELECT DISTINCT m.event_id FROM mentions m JOIN _ranges r "
-                    "ON m.family = r.family AND ((m.day_lo <= r.hi AND m.day_hi >= r.lo) OR "
-                    "(m.day_lo IS NULL AND r.lo IS NULL)) WHERE m.event_id IS NOT NULL"
-                ).fetchall()
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE _near AS SELECT DISTINCT m.mention_id, "
+                    "m.event_id FROM mentions m JOIN _ranges r ON m.family = r.family AND "
+                    "((m.day_lo <= r.hi AND m.day_hi >= r.lo) OR (m.day_lo IS NULL AND r.lo IS "
+                    "NULL)) WHERE m.event_id IS NOT NULL AND m.event_id NOT IN "
+                    "(SELECT unnest(?::VARCHAR[]))", [sorted(broken)])
             finally:
                 con.unregister("_ranges")
-            settled_events = {r[0] for r in rows} - broken
-        settled = (self._mentions("m.event_id IN (SELECT unnest(?))", [sorted(settled_events)])
-                   if settled_events else [])
-        settled = [m for m in settled if m.mention_id not in new_set]
+            settled = self._mentions(
+                "m.mention_id IN (SELECT mention_id FROM _near UNION SELECT anchor_mention_id "
+                "FROM events WHERE event_id IN (SELECT event_id FROM _near))", [])
+            con.execute("DROP TABLE _near")
         events = cluster(new, settled, loose)
-        updates = [(mention.mention_id, event_id) for event_id, members in events.items()
-                   for mention in members if mention.event_id != event_id]
+        settled_ids = {m.mention_id for m in settled}
+        moved: dict[str, str] = {}  # settled event -> the event it now belongs to
+        updates = []
+        for event_id, members in events.items():
+            for mention in members:
+                if mention.event_id == event_id:
+                    continue
+                if mention.mention_id in settled_ids:
+                    moved[str(mention.event_id)] = event_id
+                else:
+                    updates.append((mention.mention_id, event_id))
         if updates:
             con.register("_assign", pa.table({"mention_id": [u[0] for u in updates],
                                               "event_id": [u[1] for u in updates]}))
@@ -635,6 +645,13 @@ class Store:
                             "WHERE mentions.mention_id = _assign.mention_id")
             finally:
                 con.unregister("_assign")
+        if moved:
+            con.register("_moved", pa.table({"old": list(moved), "new": list(moved.values())}))
+            try:
+                con.execute("UPDATE mentions SET event_id = _moved.new FROM _moved "
+                            "WHERE mentions.event_id = _moved.old")
+            finally:
+                con.unregister("_moved")
         old_ids = {m.event_id for m in [*settled, *loose] if m.event_id}
         self._merged = {old: new_id for new_id, members in events.items()
                         for old in {m.event_id for m in members if m.event_id}
@@ -644,7 +661,8 @@ class Store:
     def _recluster_all(self) -> None:
         rows = self.con.execute("SELECT mention_id FROM mentions ORDER BY mention_id").fetchall()
         ids = [r[0] for r in rows]
-        touched = self._recluster(ids, set(), [])
+        new = self._mentions("m.mention_id IN (SELECT unnest(?))", [ids]) if ids else []
+        touched = self._recluster(new, set())
         self._refresh_events(touched, _now())
 
     def _refresh_events(self, event_ids: set[str], now: datetime) -> None:
@@ -705,8 +723,10 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def is_wire_copy(self, doc_id: str) -> bool:
-        row = self.one("SELECT wire_copy_of FROM articles WHERE doc_id = ?", [doc_id])
-        return bool(row and row[0])
+        """Whether the article shares a wire story with another stored article."""
+        row = self.one("SELECT count(*) FROM articles WHERE copy_group = "
+                       "(SELECT copy_group FROM articles WHERE doc_id = ?)", [doc_id])
+        return bool(row and row[0] > 1)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -468,6 +468,7 @@ class AlertRaiser:
         # nothing stored before the oldest zone can raise an alert
         self.watermark: datetime | None = (
             max(checked, first_zone) if checked and first_zone else first_zone)
+        self.seen_at_watermark: set[str] = set()
 
     def article_stored(self, doc_id: str) -> int:
         """Called after each stored article; returns how many alerts were new."""
@@ -484,48 +485,58 @@ class AlertRaiser:
             [self.watermark],
         ).fetchall()
         events = [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows]
+        # events at the watermark itself were looked at last time
+        events = [e for e in events if e["event_id"] not in self.seen_at_watermark]
         new = self.raise_for(events)
         if events:
             newest = max(e["added_at"] for e in events)
             if newest != self.watermark:
                 self.watermark = newest
+                self.seen_at_watermark = set()
                 self.con.execute(
                     "INSERT INTO alert_state VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET "
                     "checked_until = excluded.checked_until", [newest])
+            self.seen_at_watermark |= {e["event_id"] for e in events
+                                       if e["added_at"] == self.watermark}
         return new
 
     def raise_for(self, events: Iterable[dict[str, Any]]) -> int:
-        new = 0
+        """Alerts for the (zone, event) pairs that match and have none yet, in one write."""
+        pairs: dict[str, tuple[Zone, dict[str, Any]]] = {}
         for event in events:
+            first_stored = event.get("added_at")
             for zone in self.zones:
-                first_stored = event.get("added_at")
                 if zone.created_at and first_stored and first_stored < zone.created_at:
                     continue  # alerts are about what is stored after the zone was drawn
                 if zone.contains(event.get("lat"), event.get("lon")) and zone.passes(event):
-                    new += self._insert(zone, event)
-        self.raised += new
-        return new
-
-    def _insert(self, zone: Zone, event: dict[str, Any]) -> int:
-        alert_id = _alert_id(zone.zone_id, event["event_id"])
-        raised_at = now()
-        payload = json.dumps({k: _jsonable(v) for k, v in event.items()}, ensure_ascii=False)
-        before = self.con.execute(
-            "SELECT count(*) FROM alerts WHERE alert_id = ?", [alert_id]
-        ).fetchone()
-        if before and before[0]:
+                    pairs[_alert_id(zone.zone_id, event["event_id"])] = (zone, event)
+        if not pairs:
             return 0
+        known = {r[0] for r in self.con.execute(
+            "SELECT alert_id FROM alerts WHERE alert_id IN (SELECT unnest(?))",
+            [list(pairs)]).fetchall()}
+        fresh = [(alert_id, zone, event) for alert_id, (zone, event) in pairs.items()
+                 if alert_id not in known]
+        if not fresh:
+            return 0
+        raised_at = now()
         self.con.execute(
-            "INSERT INTO alerts VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [alert_id, zone.zone_id, event["event_id"], raised_at, payload],
-        )
-        if zone.webhook_url:
+            "INSERT INTO alerts SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), ?, unnest(?::VARCHAR[]) ON CONFLICT DO NOTHING",
+            [[a for a, _, _ in fresh], [z.zone_id for _, z, _ in fresh],
+             [e["event_id"] for _, _, e in fresh], raised_at,
+             [json.dumps({k: _jsonable(v) for k, v in e.items()}, ensure_ascii=False)
+              for _, _, e in fresh]])
+        hooks = [(a, z) for a, z, _ in fresh if z.webhook_url]
+        if hooks:
             self.con.execute(
-                "INSERT INTO webhook_deliveries VALUES (?, ?, ?, 'pending', 0, NULL, NULL, ?, "
-                "NULL, ?) ON CONFLICT DO NOTHING",
-                [alert_id, zone.zone_id, zone.webhook_url, raised_at, raised_at],
-            )
-        return 1
+                "INSERT INTO webhook_deliveries SELECT unnest(?::VARCHAR[]), "
+                "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), 'pending', 0, NULL, NULL, ?, NULL, "
+                "? ON CONFLICT DO NOTHING",
+                [[a for a, _ in hooks], [z.zone_id for _, z in hooks],
+                 [z.webhook_url for _, z in hooks], raised_at, raised_at])
+        self.raised += len(fresh)
+        return len(fresh)
 
 
 def _jsonable(value: Any) -> Any:
@@ -599,10 +610,11 @@ def deliver_pending(
         "WHERE d.status = 'pending' ORDER BY a.raised_at, d.alert_id"
     ).fetchall()
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        down: set[str] = set()  # endpoints that failed every try in this call
         for row in rows:
             alert_id, url, attempts, due, secret, zone_id, zone_name, event_id, raised, event = row
-            if not wait and due is not None and due > now():
-                continue
+            if url in down or (not wait and due is not None and due > now()):
+                continue  # left queued for a later call
             body = json.dumps({
                 "alert_id": alert_id, "zone_id": zone_id, "zone_name": zone_name,
                 "event_id": event_id, "raised_at": _iso(raised), "event": json.loads(event),
@@ -621,6 +633,7 @@ def deliver_pending(
                 if attempts > len(backoff):
                     _record(con, alert_id, "failed", attempts, status, error, None)
                     counts["failed"] += 1
+                    down.add(url)
                     break
                 pause = backoff[attempts - 1]
                 if not wait:
