@@ -219,12 +219,14 @@ def test_three_clicks_answer_what_happened_near_at_tanf(base: str, chromium: Any
     panel = page.inner_text("#event-panel")
     assert "THREATEN" in panel
     assert "United States" in page.inner_text("#event-panel dd.who")
-    evidence = page.inner_text("#event-panel blockquote.evidence")
-    assert "defend our forces" in evidence
+    evidence = " ".join(page.eval_on_selector_all(
+        "#event-panel blockquote.evidence", "qs => qs.map(q => q.textContent)"))
+    assert "leaflets" in evidence, "the sentence that tells the threat"
+    assert "At Tanf" in page.inner_text("#event-panel dl.facts")
     marks = page.eval_on_selector_all(
         "#event-panel blockquote.evidence mark", "ms => ms.map(m => [m.className, m.textContent])")
     kinds = {cls.split("hl-")[-1] for cls, _ in marks}
-    assert {"source", "trigger", "place"} <= kinds, marks
+    assert {"source", "target", "trigger"} <= kinds, marks
     shoot(page, "04-after-click-2-evidence")
     page.click("#event-panel .article-line button")  # click 3: the article
     page.wait_for_selector("#article-title")
