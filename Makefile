@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,21 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[test,ray]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# The dashboard: npm packages pinned by package-lock.json, bundled by esbuild into
+# eventwire/web/dist (both git-ignored build outputs; nothing is fetched at run time).
+WEB_BUNDLE := eventwire/web/dist/app.js
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(WEB_BUNDLE): $(NODE_STAMP) eventwire/web/build.mjs $(wildcard eventwire/web/src/*)
+	node eventwire/web/build.mjs
+
+web: $(WEB_BUNDLE)
+
+demo: $(STAMP) web
 	rm -f eventwire.duckdb
 	$(BIN)/eventwire demo --db eventwire.duckdb
 
@@ -24,7 +38,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy eventwire scripts tests fuzz bench
 
-unit: $(STAMP)
+unit: $(STAMP) web
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
@@ -33,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/eventwire bench eventwire/samples
 
 clean:
-	rm -rf $(VENV) eventwire.duckdb .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) eventwire.duckdb node_modules eventwire/web/dist screenshots .mypy_cache .ruff_cache .pytest_cache

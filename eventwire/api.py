@@ -783,6 +783,8 @@ def create_app(
     )
     app.state.database = database
     app.add_middleware(BodyLimit)
+    from eventwire.web import mount as mount_dashboard  # the page at / and /static
+    mount_dashboard(app)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
