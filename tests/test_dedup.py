@@ -159,6 +159,8 @@ def test_dedup_corpus_through_the_real_pipeline(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = score_store(db, corpus.with_name("truth.json"))
     truth = json.loads(corpus.with_name("truth.json").read_text())
-    assert report["labelled_mentions"] >= 18, report  # the coder finds most tellings
+    # 16 tellings are labelled; the coder finds nearly all of them (an attack and its
+    # casualties in one sentence are one mention)
+    assert report["labelled_mentions"] >= 15, report
     assert report["predicted_events"] == truth["events"], report
     assert report["pairwise_precision"] >= 0.9 and report["pairwise_recall"] >= 0.9, report

@@ -31,6 +31,7 @@ from eventwire.events.triggers import Triggers
 from eventwire.model import Actor
 
 FORCE_ROOTS = ("14", "15", "17", "18", "19", "20")
+UNKNOWN_SOURCE_PENALTY = 0.2
 
 
 @register("clauses")
@@ -64,7 +65,7 @@ class VerbClauses:
                 continue  # a speech verb introduces what was said; the quote holds the event
             cameo = match[0] if match else "138"
             trigger = match[1] if match else [token]
-            agreed = self._agreed_act(token) if cameo[:2] in ("03", "05") else None
+            agreed = self._agreed_act(token) if cameo[:2] == "03" else None
             if agreed is not None:
                 cameo, trigger = agreed[0], trigger + agreed[1]
             if background_clause(token):
@@ -109,8 +110,10 @@ class VerbClauses:
             sources += self.args.coordinated_modifiers(subject, ctx) if subject else []
         if all(actor is None for actor in sources) and target is not None and (
                 passive or subject is None) and root in FORCE_ROOTS:
-            # "four aid workers were killed": the act happened, whoever did it
+            # "four aid workers were killed": the act happened, whoever did it; it ranks
+            # below events whose doer the sentence names
             sources = [None]
+            confidence -= UNKNOWN_SOURCE_PENALTY
         else:
             sources = [actor for actor in sources if actor is not None]
         for actor in sources:
@@ -142,7 +145,8 @@ class VerbClauses:
             for node in frontier:
                 kind = "verb" if node.pos_ in ("VERB", "AUX") else "noun"
                 found = self.triggers.match(node, kind)
-                if found and any(found[0].startswith(p) for p in cues()["agreed_act"]):
+                if found and found[0] in cues()["agreed_act"] and (
+                        kind == "verb" or found[0] in cues()["agreed_noun"]):
                     return found
                 following.extend(node.children)
             frontier = following

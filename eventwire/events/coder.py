@@ -112,12 +112,15 @@ class EventCoder:
         """One event in the sentence and a confident classifier that reads it otherwise.
 
         The classifier is more often right about the type than a single trigger
-        word, so its type wins; the rule's actors and evidence stay. With several
+        word, so its type wins; the rule's actors and evidence stay. Codes whose type
+        the project takes from the PLOVER manual rather than the crosswalk the
+        classifier learnt from (``settled`` in ``event_cues.tsv``) keep their type. With several
         events in a sentence the rules keep their codes: one sentence label cannot
         speak for each of them.
         """
         code = ontology.cameo(item.cameo)
-        if item.firm or code.plover and ontology.plover_merged(code.plover) == prediction.plover:
+        if item.firm or code.code in cues()["settled"] or (
+                code.plover and ontology.plover_merged(code.plover) == prediction.plover):
             return item
         plover = ontology.plover_canonical(prediction.plover)
         try:

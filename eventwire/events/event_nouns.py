@@ -29,7 +29,7 @@ HIT_VERBS = ("kill", "hit", "target", "strike", "wound", "injure", "destroy", "d
 """Verbs whose subject is the event and whose object its victim ("the strike killed X")."""
 TOPIC_DEPTH = 10
 """How far up the parse a verbal event may govern an event noun."""
-NOUN_CONFIDENCE = 0.55
+NOUN_CONFIDENCE = 0.5
 """Below a clause's: a noun often names an event the sentence only mentions."""
 
 
