@@ -20,6 +20,14 @@ class Construction(Protocol):
     def find(self, sentence: SentenceInput, ctx: Discourse) -> Iterable[Found]: ...
 
 
+class Rule:
+    """What every construction starts from: the argument reader and the trigger lexicon."""
+
+    def __init__(self, args: Arguments, triggers: Triggers) -> None:
+        self.args = args
+        self.triggers = triggers
+
+
 Factory = Callable[[Arguments, Triggers], Construction]
 REGISTRY: dict[str, Factory] = {}
 

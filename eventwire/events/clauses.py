@@ -13,8 +13,7 @@ from dataclasses import replace
 from spacy.tokens import Token
 
 from eventwire.events import grammar, modality
-from eventwire.events.arguments import Arguments
-from eventwire.events.base import register
+from eventwire.events.base import Rule, register
 from eventwire.events.common import (
     SUBORDINATE_PENALTY,
     Discourse,
@@ -27,7 +26,6 @@ from eventwire.events.common import (
     same_actor,
     self_reference,
 )
-from eventwire.events.triggers import Triggers
 from eventwire.model import Actor
 
 FORCE_ROOTS = ("14", "15", "17", "18", "19", "20")
@@ -35,11 +33,7 @@ UNKNOWN_SOURCE_PENALTY = 0.2
 
 
 @register("clauses")
-class VerbClauses:
-    def __init__(self, args: Arguments, triggers: Triggers) -> None:
-        self.args = args
-        self.triggers = triggers
-
+class VerbClauses(Rule):
     def _trigger(self, token: Token) -> tuple[str, list[Token]] | None:
         match = self.triggers.match(token, "verb")
         if token.lemma_ in cues()["light"] and (match is None or match[0].startswith("01")):

@@ -16,10 +16,8 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from eventwire.events import modality
-from eventwire.events.arguments import Arguments
-from eventwire.events.base import register
+from eventwire.events.base import Rule, register
 from eventwire.events.common import OBJECTS, Discourse, Found, SentenceInput, cues
-from eventwire.events.triggers import Triggers
 from eventwire.model import Actor
 
 MODIFIERS = ("amod", "compound", "poss", "nmod", "npadvmod")
@@ -34,11 +32,7 @@ NOUN_CONFIDENCE = 0.5
 
 
 @register("event-nouns")
-class EventNouns:
-    def __init__(self, args: Arguments, triggers: Triggers) -> None:
-        self.args = args
-        self.triggers = triggers
-
+class EventNouns(Rule):
     def find(self, sentence: SentenceInput, ctx: Discourse) -> Iterable[Found]:
         material = cues()["material_noun"]
         for token in sentence.span:

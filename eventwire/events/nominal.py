@@ -5,18 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from eventwire.events import modality
-from eventwire.events.arguments import Arguments
-from eventwire.events.base import register
+from eventwire.events.base import Rule, register
 from eventwire.events.common import Discourse, Found, SentenceInput, cues
-from eventwire.events.triggers import Triggers
 
 
 @register("nominal")
-class NominalEvents:
-    def __init__(self, args: Arguments, triggers: Triggers) -> None:
-        self.args = args
-        self.triggers = triggers
-
+class NominalEvents(Rule):
     def find(self, sentence: SentenceInput, ctx: Discourse) -> Iterable[Found]:
         between = cues()["between"]
         for token in sentence.span:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from eventwire.events.arguments import Arguments
-from eventwire.events.base import register
+from eventwire.events.base import Rule, register
 from eventwire.events.common import (
     SUBJECTS,
     Discourse,
@@ -15,17 +14,13 @@ from eventwire.events.common import (
     in_quote,
     same_actor,
 )
-from eventwire.events.triggers import Triggers
 
 ORDER_OPENERS = (",", ";", ":", '"', "\u201c", "and")
 
 
 @register("quoted-orders")
-class QuotedOrders:
+class QuotedOrders(Rule):
     """Orders inside quotes ("leave the area immediately") are demands by the speaker."""
-
-    def __init__(self, args: Arguments, triggers: Triggers) -> None:
-        self.args = args
 
     def find(self, sentence: SentenceInput, ctx: Discourse) -> Iterable[Found]:
         if not sentence.quoted:
@@ -45,11 +40,8 @@ class QuotedOrders:
 
 
 @register("reported-demands")
-class ReportedDemands:
+class ReportedDemands(Rule):
     """'X said Y must withdraw': what a speaker says another must do is a demand."""
-
-    def __init__(self, args: Arguments, triggers: Triggers) -> None:
-        self.args = args
 
     def find(self, sentence: SentenceInput, ctx: Discourse) -> Iterable[Found]:
         speech = cues()["speech"]
