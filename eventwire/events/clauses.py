@@ -127,7 +127,7 @@ class VerbClauses(Rule):
         found = self.triggers.match(candidate, "noun")
         if found is None:
             return None
-        return ctx.perpetrators.get(found[0][:2])
+        return ctx.perpetrators.get(found[0][:2]) or ctx.perpetrators.get("force")
 
     def _agreed_act(self, token: Token) -> tuple[str, list[Token]] | None:
         """'agreed to a ceasefire', 'agreed to impose sanctions', 'reached an agreement for a
@@ -155,8 +155,9 @@ class VerbClauses(Rule):
                 # "we will defend our forces": the threat is aimed at the addressee
                 target = self.args.quote_parties(sentence, ctx)[1]
             else:
-                target = self.args.token(candidate, ctx, sentence) or self._perpetrator(
-                    candidate, ctx)
+                target = self.args.token(candidate, ctx, sentence)
+                if target is None and root in cues()["verbal_root"]:
+                    target = self._perpetrator(candidate, ctx)
             if same_actor(source, target) and root != "01":
                 target = None  # "agreed to resign from the government": not a target
             if target is not None:

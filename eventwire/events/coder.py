@@ -91,6 +91,8 @@ class EventCoder:
     def _remember_sides(item: Found, event: Event, ctx: Discourse) -> None:
         if item.source is not None:
             ctx.perpetrators[event.cameo_root] = item.source
+            if event.quad_class == 4:
+                ctx.perpetrators["force"] = item.source
             ctx.memory.remember(item.source)
             ctx.last_source = item.source
             if event.quad_class in (1, 3):
@@ -203,7 +205,11 @@ class EventCoder:
 
 
 def _compatible(a: Actor | None, b: Actor | None) -> bool:
-    return a is None or b is None or a.code == b.code or a.text == b.text
+    """Two readings of one side: either unknown, the same code or text, or the same
+    country where one reading lacks the sector ("Turkish" and "a Turkish drone")."""
+    if a is None or b is None or a.code == b.code or a.text == b.text:
+        return True
+    return a.country is not None and a.country == b.country and None in (a.agent, b.agent)
 
 
 def _counts_casualties(found: Found) -> bool:
@@ -233,9 +239,10 @@ def merge_tellings(found: list[Found]) -> list[Found]:
                     and (told_by_noun or casualties or other.cameo[:2] == item.cameo[:2])
                     and _compatible(item.source, other.source)
                     and _compatible(item.target, other.target)):
+                generic = other.cameo == other.cameo[:2] + "0" and item.cameo[:2] == other.cameo[:2]
                 merged = replace(
                     other,
-                    cameo=item.cameo if _counts_casualties(other) else other.cameo,
+                    cameo=item.cameo if _counts_casualties(other) or generic else other.cameo,
                     source=other.source or item.source,
                     target=other.target or item.target,
                     trigger=other.trigger + [t for t in item.trigger if t not in other.trigger],

@@ -61,8 +61,8 @@ class Discourse:
     last_target: Actor | None = None
     last_speaker: Actor | None = None
     perpetrators: dict[str, Actor] = field(default_factory=dict)
-    """The source of the article's last event of each CAMEO root: "condemned the coup"
-    is aimed at whoever staged the coup."""
+    """The source of the article's last event of each CAMEO root, and of its last act of
+    force under "force": "condemned the coup" is aimed at whoever staged the coup."""
 
 
 @dataclass

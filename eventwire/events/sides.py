@@ -89,7 +89,8 @@ def settle(actor: Actor | None, event: Event, context_country: str | None) -> No
     rules = conventions()
     head = _head(actor)
     named = actor.name is not None and actor.agent is None and actor.country is None
-    if head in rules.unidentified and actor.country is None and not named:
+    qualified = any(word[:1].isupper() for word in actor.text.split()[:-1])
+    if head in rules.unidentified and not named and not qualified:
         actor.country = actor.agent = actor.code = None
         actor.name = "unidentified armed group" if event.quad_class == 4 else None
         return
