@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from eventwire.notebook import Database
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def code(text: str, date: str | None = None, title: str | None = None,

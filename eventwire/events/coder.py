@@ -24,8 +24,8 @@ from eventwire.events.common import Discourse, Found, SentenceInput, cues, in_qu
 from eventwire.events.triggers import Triggers
 from eventwire.model import Actor, Event, Evidence
 
-CODER_NAME = "rules+model v1"
-RULES_ONLY_NAME = "rules v1"
+CODER_NAME = "rules+model v2"
+RULES_ONLY_NAME = "rules v2"
 OVERRIDE_CONFIDENCE = 0.8
 """Classifier confidence above which its type replaces a lone rule event's type."""
 RECONCILED = ("clauses", "quoted-orders", "reported-demands")
