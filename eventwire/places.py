@@ -579,6 +579,8 @@ def find_places(article: Article, doc: Doc | None = None) -> list[PlaceMention]:
     resolved = resolve(candidates, gaz)
     town = _town(gaz, [idx for idx, _ in resolved])
     for cand, (idx, conf) in zip(candidates, resolved, strict=True):
+        if _bare_abbreviation(cand.text, text[cand.end:cand.end + 1]):
+            continue
         start, end = to_text(cand.start), to_text(cand.start) + (cand.end - cand.start)
         place = gaz.place(idx) if idx is not None else None
         if cand.source == "street" and town is not None:
@@ -595,6 +597,12 @@ def find_places(article: Article, doc: Doc | None = None) -> list[PlaceMention]:
         mentions.extend(_title_mentions(article, gaz, mentions))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _bare_abbreviation(name: str, after: str) -> bool:
+    """'Pa' in 'Pa Zi Gyi' is a syllable, 'Pa.' after a town is Pennsylvania: a two-letter
+    mixed-case name counts only with its full stop."""
+    return len(name) <= 2 and name.isalpha() and not name.isupper() and after != "."
 
 
 def _town(gaz: Gazetteer, resolved: list[int | None]) -> int | None:
