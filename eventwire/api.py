@@ -41,6 +41,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from eventwire import __version__
 from eventwire import zones as zones_mod
 from eventwire.errors import InputError
+from eventwire.geometry import EARTH_RADIUS_KM
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
@@ -258,7 +259,7 @@ def _like(text: str) -> str:
 
 def radius_sql(lat: float, lon: float, radius_km: float) -> tuple[list[str], list[Any]]:
     """A bounding box the zone maps can prune with, then the great-circle distance itself."""
-    dlat = math.degrees(radius_km / zones_mod.EARTH_RADIUS_KM)
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     where = ["lat BETWEEN ? AND ?"]
     params: list[Any] = [lat - dlat, lat + dlat]
     cos_lat = math.cos(math.radians(lat))

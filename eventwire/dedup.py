@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from eventwire.geometry import haversine_km as distance_km
 from eventwire.model import Event
 
 DATA = Path(__file__).resolve().parent / "data" / "event_families.tsv"
@@ -236,13 +237,6 @@ class Mention:
             order_key=((published or "9999")[:10], str(row["mention_id"])),
             event_id=row.get("event_id"), symmetric=is_symmetric(family),
         )
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _place_verdict(a: Mention, b: Mention) -> int:

@@ -35,6 +35,7 @@ from eventwire.gazetteer import (
     normalize,
     strip_articles,
 )
+from eventwire.geometry import haversine_km as _haversine
 from eventwire.model import Article, Place, PlaceMention
 
 if TYPE_CHECKING:
@@ -420,13 +421,6 @@ def _propagate(doc: Doc, gaz: Gazetteer, found: list[_Candidate], taken: list[bo
                     break
             add(span, ids, "gaz")
             break
-
-
-def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _prior(gaz: Gazetteer, idx: int, key: str) -> float:

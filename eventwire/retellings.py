@@ -47,12 +47,11 @@ def merge_retellings(events: list[Event]) -> list[Event]:
     """One record per real event: the first telling, completed by the later ones."""
     kept: list[Event] = []
     for event in sorted(events, key=lambda e: e.evidence.sentence_index):
-        for index, other in enumerate(kept):
+        for other in kept:
             if retold(other, event):
                 other.source = other.source or event.source
                 other.target = other.target or event.target
                 other.location = other.location or event.location
-                kept[index] = other
                 break
         else:
             kept.append(event)

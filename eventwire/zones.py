@@ -31,12 +31,12 @@ import duckdb
 import httpx
 
 from eventwire import __version__
+from eventwire.geometry import haversine_km
 
 MAX_POLYGON_VERTICES = 5_000
 MAX_RADIUS_KM = 5_000.0
 MAX_NAME_LENGTH = 200
 MAX_FILTER_VALUES = 100
-EARTH_RADIUS_KM = 6371.0088
 SIGNATURE_HEADER = "X-Eventwire-Signature"
 DEFAULT_BACKOFF = (1.0, 4.0, 15.0)  # seconds before the 2nd, 3rd and 4th try
 
@@ -110,13 +110,6 @@ def has_tables(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 # ---------------------------------------------------------------- geometry
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 Ring = list[tuple[float, float]]  # (lon, lat) pairs, as GeoJSON orders them

@@ -10,19 +10,14 @@ classifier is left out so that the rules alone are shown.
 from __future__ import annotations
 
 import pytest
+from conftest import code_text
 
-from eventwire.model import Article, Event
+from eventwire.model import Event
 from eventwire.pipeline import Pipeline
 
 
-@pytest.fixture(scope="module")
-def rules() -> Pipeline:
-    return Pipeline(use_model=False)
-
-
 def code(pipeline: Pipeline, text: str, published: str = "2022-03-11") -> list[Event]:
-    article = Article(doc_id="c", text=text, body=text, body_offset=[(0, 0)], published=published)
-    return pipeline.process(article).events
+    return code_text(pipeline, text, published)
 
 
 def of_type(events: list[Event], plover: str) -> list[Event]:

@@ -6,20 +6,14 @@ Sentences here are written for the project. The classifier is left out
 
 from __future__ import annotations
 
-import pytest
+from conftest import code_text
 
-from eventwire.model import Article, Event
+from eventwire.model import Event
 from eventwire.pipeline import Pipeline
 
 
-@pytest.fixture(scope="module")
-def rules() -> Pipeline:
-    return Pipeline(use_model=False)
-
-
 def code(pipeline: Pipeline, text: str, published: str = "2021-04-09") -> list[Event]:
-    article = Article(doc_id="t", text=text, body=text, body_offset=[(0, 0)], published=published)
-    return pipeline.process(article).events
+    return code_text(pipeline, text, published)
 
 
 def one(events: list[Event], root: str) -> Event:

@@ -58,11 +58,6 @@ def test_counts(prefilter: Prefilter) -> None:
     assert counts == {"kept": 1, "short": 1, "no_trigger": 1}
 
 
-@pytest.fixture(scope="module")
-def rules() -> Pipeline:
-    return Pipeline(use_model=False)
-
-
 def test_pipeline_skips_an_article_without_candidates(rules: Pipeline) -> None:
     before = rules.counts["articles_skipped"]
     quiet = Article(doc_id="q", text="It rained all week.", body="It rained all week.")

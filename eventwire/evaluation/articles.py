@@ -17,7 +17,6 @@ per-article listing of misses and extras. The split is by article id.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,18 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from eventwire.evaluation.gold import read_gold
+from eventwire.geometry import haversine_km as _km
 from eventwire.model import Actor, Article, Event
 from eventwire.readers.jsonl import record_to_article
 
 PLACE_KM = 161.0
 ATTRIBUTES = ("source", "target", "place", "date")
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _actor_key(actor: dict[str, Any] | None) -> tuple[str | None, str | None]:
@@ -101,7 +94,7 @@ def gold_events(record: dict[str, Any]) -> list[GoldEvent]:
     return out
 
 
-def _candidate(gold: GoldEvent, pred: Event, text: str) -> bool:
+def _candidate(gold: GoldEvent, pred: Event) -> bool:
     if (pred.plover or "") != gold.record.get("plover"):
         return False
     ev = pred.evidence
@@ -124,7 +117,7 @@ def match_article(
     pairs = []
     for gi, gold in enumerate(golds):
         for pi, pred in enumerate(predicted):
-            if _candidate(gold, pred, record["text"]):
+            if _candidate(gold, pred):
                 right = attributes_right(gold.record, pred)
                 pairs.append((sum(right.values()), gi, pi, right))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))

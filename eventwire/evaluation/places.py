@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from eventwire.geometry import haversine_km
 from eventwire.model import Article
 from eventwire.places import find_places
 from eventwire.splits import is_heldout
@@ -37,13 +38,6 @@ from eventwire.splits import is_heldout
 TOPONYM_TYPES = frozenset({"Literal", "Mixed", "Metonymic", "Embedded_Literal",
                            "Embedded_Non_Lit", "Literal_Modifier", "Non_Literal_Modifier"})
 EARTH_HALF_CIRCUMFERENCE_KM = 20039.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def split_gold(toponyms: list[dict[str, Any]], demonyms: str = "ignore"

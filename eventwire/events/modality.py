@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Token
 
 from eventwire.events.common import cues
+
+
+@lru_cache(maxsize=1)
+def _unasserting_aux() -> frozenset[str]:
+    return cues()["hypothetical"] | cues()["obligation"]
+
+
+@lru_cache(maxsize=1)
+def _unreal_governors() -> frozenset[str]:
+    return cues()["unreal"] | cues()["block"]
 
 
 def negated(verb: Token) -> bool:
@@ -45,8 +57,7 @@ def unasserted(verb: Token) -> bool:
     """
     if verb.sent.text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
         return True
-    return any(c.dep_ == "aux" and c.lemma_ in cues()["hypothetical"] | cues()["obligation"]
-               for c in verb.children)
+    return any(c.dep_ == "aux" and c.lemma_ in _unasserting_aux() for c in verb.children)
 
 
 def negated_by_governor(verb: Token) -> bool:
@@ -81,7 +92,7 @@ def unreal_noun(token: Token) -> bool:
     "called for a ceasefire", "rallies are planned", "to prevent protests": the
     noun names an event that has not happened, so no event is coded from it.
     """
-    unreal = cues()["unreal"] | cues()["block"]
+    unreal = _unreal_governors()
     node = token
     for _ in range(4):
         if node.head is node:
