@@ -15,16 +15,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 # The dashboard: npm packages pinned by package-lock.json, bundled by esbuild into
-# eventwire/web/dist (both git-ignored build outputs; nothing is fetched at run time).
-WEB_BUNDLE := eventwire/web/dist/app.js
+# eventwire/serving/web/dist (both git-ignored build outputs; nothing is fetched at run time).
+WEB_BUNDLE := eventwire/serving/web/dist/app.js
 NODE_STAMP := node_modules/.installed
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-$(WEB_BUNDLE): $(NODE_STAMP) eventwire/web/build.mjs $(wildcard eventwire/web/src/*)
-	node eventwire/web/build.mjs
+$(WEB_BUNDLE): $(NODE_STAMP) eventwire/serving/web/build.mjs $(wildcard eventwire/serving/web/src/*)
+	node eventwire/serving/web/build.mjs
 
 web: $(WEB_BUNDLE)
 
@@ -47,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/eventwire bench eventwire/samples
 
 clean:
-	rm -rf $(VENV) eventwire.duckdb node_modules eventwire/web/dist screenshots .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) eventwire.duckdb node_modules eventwire/serving/web/dist screenshots .mypy_cache .ruff_cache .pytest_cache

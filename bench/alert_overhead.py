@@ -20,10 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from eventwire.pipeline import ArticleResult, Pipeline
+from eventwire.coding.pipeline import Pipeline
 from eventwire.readers import read_inputs
-from eventwire.store import Store
-from eventwire.zones import AlertRaiser, add_zone, validate_zone
+from eventwire.records.model import ArticleResult
+from eventwire.serving.zones import AlertRaiser, add_zone, validate_zone
+from eventwire.store.database import Store
 
 
 def make_zones(store: Store, count: int, places: list[tuple[float, float]], seed: int = 3) -> None:

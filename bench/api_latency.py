@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from eventwire.synthetic import COUNTRIES
+from eventwire.quality.synthetic import COUNTRIES
 
 
 def free_port() -> int:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from eventwire.cli import app
-from eventwire.dedup_eval import score_store
+from eventwire.cli.main import app
+from eventwire.quality.dedup_eval import score_store
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent / "tests" / "data" / "dedup" / "corpus.jsonl"

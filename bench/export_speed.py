@@ -1,7 +1,7 @@
 """How fast the store exports: 1,000,000 events to Parquet (and, optionally, other formats).
 
 The events are generated straight into a schema-v2 file with SQL (this measures the
-export, not ingest), then written by ``eventwire.export.export_events``.
+export, not ingest), then written by ``eventwire.store.export.export_events``.
 
     .venv/bin/python bench/export_speed.py [--events 1000000] [--formats parquet,csv]
 """
@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from eventwire.export import export_events
-from eventwire.store import Store
+from eventwire.store.database import Store
+from eventwire.store.export import export_events
 
 FILL = """
 INSERT INTO events

@@ -65,9 +65,10 @@ def _time(function: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def measure(family: str, size: int, pipeline: Any) -> dict[str, float]:
-    from eventwire.limits import code_batch, current_limits, defuse, parts
-    from eventwire.model import Article
+    from eventwire.coding.guard import code_batch
     from eventwire.readers.text import text_results
+    from eventwire.records.limits import current_limits, defuse, parts
+    from eventwire.records.model import Article
 
     limits = current_limits()
     text = FAMILIES[family](size)
@@ -87,8 +88,8 @@ def measure(family: str, size: int, pipeline: Any) -> dict[str, float]:
 
 
 def measure_json_depth(size: int) -> dict[str, float]:
-    from eventwire.limits import current_limits
     from eventwire.readers.jsonl import read_jsonl_stream
+    from eventwire.records.limits import current_limits
 
     line = ("[" * (size // 2) + "]" * (size // 2)).encode()
     seconds, _ = _time(lambda: list(read_jsonl_stream(io.BytesIO(line), "x", current_limits())))
@@ -107,7 +108,7 @@ def main() -> None:
     parser.add_argument("--families", default=",".join([*FAMILIES, "deep_json"]))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    from eventwire.pipeline import Pipeline
+    from eventwire.coding.pipeline import Pipeline
 
     pipeline = Pipeline(use_model=False)
     pipeline.process(next(iter([_article_for_warmup()])))
@@ -125,7 +126,7 @@ def main() -> None:
 
 
 def _article_for_warmup() -> Any:
-    from eventwire.structure import structure_plain_text
+    from eventwire.readers.structure import structure_plain_text
 
     return structure_plain_text(_prose(2_000), doc_id="warmup")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from eventwire.synthetic import make_database
+from eventwire.quality.synthetic import make_database
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from eventwire.evaluation.gold import read_gold
-from eventwire.nlp import get_nlp
-from eventwire.prefilter import default_prefilter
+from eventwire.coding.nlp import get_nlp
+from eventwire.coding.prefilter import default_prefilter
+from eventwire.quality.evaluation.gold import read_gold
 
 
 def main() -> None:

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from eventwire.model import Actor, Article, Event, Evidence, Place
-from eventwire.store import Coded, Store
+from eventwire.records.model import Actor, Article, Event, Evidence, Place
+from eventwire.store.database import Coded, Store
 
 COUNTRIES = ["MLI", "IRQ", "SYR", "COD", "YEM", "NGA", "AFG", "SOM", "SDN", "UKR", "MMR", "ETH",
              "LBY", "PAK", "IND", "MEX", "COL", "BRA", "PHL", "NER"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from eventwire.notebook import Database
+    from eventwire.store.notebook import Database
 
 __version__ = "0.2.0"
 
@@ -24,13 +24,13 @@ def code(text: str, date: str | None = None, title: str | None = None,
 
     ``date`` is the publication date (ISO); relative dates ("on Monday") are read against it.
     """
-    from eventwire.notebook import code as code_text
+    from eventwire.store.notebook import code as code_text
 
     return code_text(text, date=date, title=title, use_model=use_model)
 
 
 def open(path: str | Path) -> Database:  # noqa: A001 - eventwire.open(path) reads a store
     """A store opened read-only: ``.events(country=, since=, until=, plover=)`` and more."""
-    from eventwire.notebook import Database
+    from eventwire.store.notebook import Database
 
     return Database(path)

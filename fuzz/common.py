@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 
 def check_article(article: object) -> None:
     """Invariants of a reader's Article."""
-    from eventwire.model import Article
+    from eventwire.records.model import Article
 
     assert isinstance(article, Article)
     assert isinstance(article.doc_id, str) and article.doc_id
@@ -31,8 +31,8 @@ def check_article(article: object) -> None:
 
 
 def check_results(results: Sequence[object]) -> None:
-    from eventwire.errors import InputError
-    from eventwire.model import Article
+    from eventwire.records.errors import InputError
+    from eventwire.records.model import Article
 
     for result in results:
         if isinstance(result, Article):

@@ -14,10 +14,11 @@ import atheris
 from common import check_results  # noqa: E402  (sets sys.path)
 
 with atheris.instrument_imports(include=["eventwire"]):
-    from eventwire.limits import Limits, code_batch
-    from eventwire.model import Article
-    from eventwire.pipeline import ArticleResult, Pipeline
+    from eventwire.coding.guard import code_batch
+    from eventwire.coding.pipeline import Pipeline
     from eventwire.readers import _read_stdin, english_only
+    from eventwire.records.limits import Limits
+    from eventwire.records.model import Article, ArticleResult
 
 LIMITS = Limits(article_chars=20_000, record_bytes=20_000, json_depth=16, part_chars=2_000)
 PIPELINE = Pipeline(use_model=False)

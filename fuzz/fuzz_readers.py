@@ -12,13 +12,13 @@ import atheris
 from common import check_results  # noqa: E402  (sets sys.path)
 
 with atheris.instrument_imports(include=["eventwire"]):
-    from eventwire.limits import Limits
     from eventwire.readers import _read_stdin, unique_ids
     from eventwire.readers.feeds import read_feed_bytes
     from eventwire.readers.html import read_html_bytes
     from eventwire.readers.jsonl import read_jsonl_stream
     from eventwire.readers.text import text_results
     from eventwire.readers.warc import read_warc_stream
+    from eventwire.records.limits import Limits
 
 LIMITS = Limits(article_chars=20_000, record_bytes=20_000, json_depth=16, html_bytes=50_000,
                 feed_bytes=50_000, decompressed_bytes=200_000, header_bytes=100_000)

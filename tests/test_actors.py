@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.actors import ActorCoder, ArticleActors, default_coder, tokenize
-from eventwire.model import Actor
+from eventwire.coding.actors import ActorCoder, ArticleActors, default_coder, tokenize
+from eventwire.records.model import Actor
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

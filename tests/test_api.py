@@ -12,9 +12,9 @@ import pytest
 from eventkit import actor, article, event
 from fastapi.testclient import TestClient
 
-from eventwire.api import ApiError, Database, create_app
-from eventwire.store import Store
-from eventwire.synthetic import make_database
+from eventwire.quality.synthetic import make_database
+from eventwire.serving.api import ApiError, Database, create_app
+from eventwire.store.database import Store
 
 TOKEN = "a-test-token-of-some-length"
 
@@ -65,7 +65,7 @@ def test_radius_bbox_and_text_queries(client: TestClient) -> None:
     near = client.get("/events", params={"lat": 33.51, "lon": 36.29, "radius_km": 40,
                                          "_size": 1000}).json()["events"]
     assert near and len(near) < 1000
-    from eventwire.zones import haversine_km
+    from eventwire.serving.zones import haversine_km
 
     assert all(haversine_km(33.51, 36.29, r["lat"], r["lon"]) <= 40 for r in near)
     boxed = client.get("/events", params={"bbox": "30,45,40,55"}).json()["events"]

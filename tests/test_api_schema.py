@@ -19,9 +19,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from eventwire.api import create_app
-from eventwire.store import Store
-from eventwire.synthetic import make_database
+from eventwire.quality.synthetic import make_database
+from eventwire.serving.api import create_app
+from eventwire.store.database import Store
 
 TOKEN = "schema-test-token-0123456789"
 _FOLDER = Path(tempfile.mkdtemp(prefix="eventwire-schema-"))

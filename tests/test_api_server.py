@@ -25,9 +25,9 @@ import pytest
 from conftest import SEED, need_shared
 from webhook_receiver import Receiver
 
-from eventwire import zones
-from eventwire.store import Store
-from eventwire.synthetic import make_database
+from eventwire.quality.synthetic import make_database
+from eventwire.serving import zones
+from eventwire.store.database import Store
 
 pytestmark = pytest.mark.slow
 AT_TANF = ("--lat", "33.5", "--lon", "38.62", "--radius-km", "55")
@@ -139,7 +139,7 @@ def test_a_zone_around_at_tanf_alerts_once(tmp_path: Path, receiver: Receiver) -
 def test_watch_survives_a_restart_without_alerting_twice(tmp_path: Path,
                                                          receiver: Receiver) -> None:
     need_shared()
-    from eventwire.watch import Watcher
+    from eventwire.serving.watch import Watcher
 
     inbox, db = tmp_path / "inbox", tmp_path / "watch.duckdb"
     inbox.mkdir()
@@ -224,7 +224,7 @@ def test_ingest_over_http_needs_the_token_and_alerts_once(tmp_path: Path,
     need_shared()
     from fastapi.testclient import TestClient
 
-    from eventwire.api import create_app
+    from eventwire.serving.api import create_app
 
     db = tmp_path / "http.duckdb"
     token = "an-ingest-token-for-tests"

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from conftest import SAMPLES
 
-from eventwire.backfill import backfill, output_path
-from eventwire.executor import Settings
+from eventwire.scale.backfill import backfill, output_path
+from eventwire.scale.executor import Settings
 
 RULES = Settings(use_model=False)
 

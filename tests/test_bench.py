@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLES
 
-from eventwire.bench import run_benchmark
+from eventwire.quality.bench import run_benchmark
 
 
 @pytest.mark.slow

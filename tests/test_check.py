@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from eventwire import check
-from eventwire.check import (
+from eventwire.cli.main import app
+from eventwire.quality import check
+from eventwire.quality.check import (
     DATA,
     TEMPLATE_SETS,
     Case,
@@ -30,7 +31,6 @@ from eventwire.check import (
     render,
     sentence_verdict,
 )
-from eventwire.cli import app
 
 
 def event(plover: str, source: dict[str, Any] | None, target: dict[str, Any] | None,

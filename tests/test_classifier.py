@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.classifier import (
+from eventwire.coding.classifier import (
     DEFAULT_MODEL_DIR,
     Prediction,
     SentenceClassifier,
     default_classifier,
 )
-from eventwire.errors import ErrorCode, EventwireError
-from eventwire.evaluation.events import macro_f1
-from eventwire.splits import is_heldout
+from eventwire.quality.evaluation.events import macro_f1
+from eventwire.quality.splits import is_heldout
+from eventwire.records.errors import ErrorCode, EventwireError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PLV = SHARED / "eval" / "events" / "zsp_plv_train.jsonl"
@@ -76,7 +76,7 @@ def test_artefact_is_small() -> None:
 @needs_artefact
 def test_runtime_does_not_import_torch() -> None:
     code = ("import sys\n"
-            "from eventwire.classifier import SentenceClassifier\n"
+            "from eventwire.coding.classifier import SentenceClassifier\n"
             "print(SentenceClassifier().predict(['Rebels shelled the town.'])[0].plover)\n"
             "assert 'torch' not in sys.modules, 'torch imported'\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -13,9 +13,9 @@ import duckdb
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
-from eventwire.cli import app
-from eventwire.export import csv_columns
-from eventwire.model import EVENT_FIELDS
+from eventwire.cli.main import app
+from eventwire.records.model import EVENT_FIELDS
+from eventwire.store.export import csv_columns
 
 runner = CliRunner()
 SAMPLE = SAMPLES / "nairobi-protests-2024-06-25.txt"

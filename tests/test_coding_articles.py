@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from conftest import DATA, SAMPLES, SEED, km_between, need_shared, unmatched
 
-from eventwire.pipeline import ArticleResult, Pipeline
+from eventwire.coding.pipeline import Pipeline
 from eventwire.readers import read_inputs
+from eventwire.records.model import ArticleResult
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,7 @@ def _missing() -> str | None:
         import playwright  # noqa: F401
     except ImportError:
         return "Playwright's Python package is not installed"
-    from eventwire.web import is_built
+    from eventwire.serving.web import is_built
 
     if not is_built():
         return "the dashboard is not built (make web)"

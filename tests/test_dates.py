@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.dates import event_date, parse_absolute, parse_date_line
+from eventwire.coding.dates import event_date
+from eventwire.records.calendar import parse_absolute, parse_date_line
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_no_publication_date_no_guess() -> None:
 
 
 def test_undated_sentences_take_the_leads_news_day() -> None:
-    from eventwire.dates import news_day
+    from eventwire.coding.dates import news_day
 
     # published on a Friday about what happened on Thursday
     day = news_day(["Rebels stormed the town on Thursday, officials said."], "2017-06-02")

@@ -10,10 +10,10 @@ import pytest
 from conftest import ROOT
 from eventkit import actor, article, event
 
-from eventwire.dedup import Mention, Side, date_window, same_event
-from eventwire.dedup_eval import pairwise_scores, score_store
-from eventwire.model import Article, Event
-from eventwire.store import Store
+from eventwire.quality.dedup_eval import pairwise_scores, score_store
+from eventwire.records.model import Article, Event
+from eventwire.store.database import Store
+from eventwire.store.dedup import Mention, Side, date_window, same_event
 
 IRQ_INS = actor("IRQINS", "IRQ", "INS", "Iraq insurgents")
 IRQ_COP = actor("IRQCOP", "IRQ", "COP", "Iraq police")
@@ -151,7 +151,7 @@ def test_dedup_corpus_through_the_real_pipeline(tmp_path: Path) -> None:
     """The written corpus, coded by the real pipeline: events as many as the truth says."""
     from typer.testing import CliRunner
 
-    from eventwire.cli import app
+    from eventwire.cli.main import app
 
     corpus = ROOT / "tests" / "data" / "dedup" / "corpus.jsonl"
     db = tmp_path / "d.duckdb"

@@ -26,7 +26,7 @@ FLOORS: dict[str, dict[str, float]] = json.loads(
 @cache
 def check_report() -> dict[str, Any]:
     """Both template sets of the behavioural checks, coded in one run."""
-    from eventwire.check import TEMPLATE_SETS, run_check, summarise
+    from eventwire.quality.check import TEMPLATE_SETS, run_check, summarise
 
     return {TEMPLATE_SETS[name]: summarise(cases) for name, cases in run_check().items()}
 
@@ -39,19 +39,19 @@ def report(name: str) -> dict[str, Any]:
     folder = {"places": "geo", "articles": "realnews"}.get(task, "events")
     path = SHARED / "eval" / folder / gold_file
     if task == "places":
-        from eventwire.evaluation.places import evaluate_places
+        from eventwire.quality.evaluation.places import evaluate_places
 
         # demonyms count as gold, so the figure cannot move with the coder's own not-a-place list
         return evaluate_places(path, split="heldout", demonyms="count")
     if task == "actors":
-        from eventwire.evaluation.actors import score_reference
+        from eventwire.quality.evaluation.actors import score_reference
 
         return {f"reference_{s}": score_reference(subset=s) for s in ("B", "C")}
     if task == "articles":
-        from eventwire.evaluation.articles import evaluate_articles
+        from eventwire.quality.evaluation.articles import evaluate_articles
 
         return evaluate_articles(path, split="heldout", details=False)
-    from eventwire.evaluation.events import evaluate_events
+    from eventwire.quality.evaluation.events import evaluate_events
 
     return evaluate_events(path, split="heldout")
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.evaluation.actors import (
+from eventwire.quality.evaluation.actors import (
     REFERENCE,
     evaluate_actors,
     gold_spans,
     read_reference,
     score_reference,
 )
-from eventwire.splits import is_heldout
+from eventwire.quality.splits import is_heldout
 
 EVENTS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "events"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.evaluation.places import evaluate_places, load_docs, split_gold
+from eventwire.quality.evaluation.places import evaluate_places, load_docs, split_gold
 
 GEO = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "geo"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from conftest import code_text
 
-from eventwire.model import Event
-from eventwire.pipeline import Pipeline
+from eventwire.coding.pipeline import Pipeline
+from eventwire.records.model import Event
 
 
 def code(pipeline: Pipeline, text: str, published: str = "2022-03-11") -> list[Event]:

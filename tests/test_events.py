@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from conftest import code_text
 
-from eventwire.model import Event
-from eventwire.pipeline import Pipeline
+from eventwire.coding.pipeline import Pipeline
+from eventwire.records.model import Event
 
 
 def code(pipeline: Pipeline, text: str, published: str = "2021-04-09") -> list[Event]:
@@ -181,8 +181,8 @@ def test_lifting_a_measure_is_a_concession(rules: Pipeline) -> None:
 
 
 def test_two_classifier_heads_outvote_a_trigger() -> None:
-    from eventwire.classifier import Prediction
-    from eventwire.events.coder import groups_agree
+    from eventwire.coding.classifier import Prediction
+    from eventwire.coding.events.coder import groups_agree
 
     def prediction(plover: str, confidence: float, penta: int, penta_confidence: float
                    ) -> Prediction:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 
-from eventwire.errors import InputError
-from eventwire.executor import Executor, Settings, default_workers
-from eventwire.pipeline import ArticleResult
 from eventwire.readers import read_inputs
+from eventwire.records.errors import InputError
+from eventwire.records.model import ArticleResult
+from eventwire.scale.executor import Executor, Settings, default_workers
 
 
 def _inputs(tmp_path: Path) -> list[str]:

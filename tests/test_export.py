@@ -12,9 +12,10 @@ import pytest
 from eventkit import actor, article, event
 from typer.testing import CliRunner
 
-from eventwire.cli import app
-from eventwire.export import EventFilter, export_events
-from eventwire.formats import (
+from eventwire.cli.main import app
+from eventwire.store.database import Store
+from eventwire.store.export import EventFilter, export_events
+from eventwire.store.formats import (
     ACLED_COLUMNS,
     GDELT_EVENT_COLUMNS,
     GDELT_MENTION_COLUMNS,
@@ -22,7 +23,6 @@ from eventwire.formats import (
     fips,
     numeric_id,
 )
-from eventwire.store import Store
 
 runner = CliRunner()
 MLI_MIL = actor("MLIMIL", "MLI", "MIL", "Mali military")

@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from test_readers_feeds import RSS
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.limits import Limits
 from eventwire.readers.feeds import FeedFetcher
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits
 
 
 class Hostile(BaseHTTPRequestHandler):

@@ -18,15 +18,16 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.limits import Limits, code_batch, defuse, parts
-from eventwire.model import Article
+from eventwire.coding.guard import code_batch
 from eventwire.readers import _read_stdin, unique_ids
 from eventwire.readers.compressed import BoundedGunzip, DecompressedTooLarge
 from eventwire.readers.jsonl import json_depth, read_jsonl_stream
+from eventwire.readers.structure import structure_plain_text
 from eventwire.readers.text import text_results
 from eventwire.readers.warc import read_warc_stream
-from eventwire.structure import structure_plain_text
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits, defuse, parts
+from eventwire.records.model import Article
 
 FUZZ = ROOT / "fuzz"
 SMALL = Limits(article_chars=5_000, record_bytes=5_000, json_depth=8, part_chars=400)
@@ -165,7 +166,7 @@ def test_crash_a_warc_complaint_with_a_line_break_made_a_two_line_error() -> Non
 
 @pytest.fixture(scope="module")
 def pipeline():  # type: ignore[no-untyped-def]
-    from eventwire.pipeline import Pipeline
+    from eventwire.coding.pipeline import Pipeline
 
     return Pipeline(use_model=False)
 

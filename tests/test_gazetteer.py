@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.gazetteer import KIND_COUNTRY, get_gazetteer, normalize, skeleton
+from eventwire.coding.gazetteer import KIND_COUNTRY, get_gazetteer, normalize, skeleton
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_no_entries_from_lowercase_transcriptions(gaz) -> None:  # type: ignore[
 
 
 def test_second_load_reads_the_cache(gaz) -> None:  # type: ignore[no-untyped-def]
-    from eventwire import gazetteer
+    from eventwire.coding import gazetteer
 
     cache = gazetteer.cache_path()
     assert cache.exists()
@@ -79,7 +79,7 @@ def test_lookup_never_adds_an_article_while_the_name_itself_matches(gaz) -> None
 
 
 def test_us_counties_are_entries(gaz) -> None:  # type: ignore[no-untyped-def]
-    from eventwire.gazetteer import KIND_ADMIN2
+    from eventwire.coding.gazetteer import KIND_ADMIN2
 
     hits = [gaz.place(i) for i in gaz.lookup("Rapides Parish") if gaz.kinds[i] == KIND_ADMIN2]
     assert hits and hits[0].admin1 == "Louisiana" and hits[0].feature == "county"

@@ -23,12 +23,12 @@ import pytest
 from conftest import ROOT
 from typer.testing import CliRunner
 
-from eventwire.cli import app
-from eventwire.errors import ErrorCode, InputError
-from eventwire.model import Article
-from eventwire.nlp import get_nlp
+from eventwire.cli.main import app
+from eventwire.coding.nlp import get_nlp
 from eventwire.readers import read_inputs
-from eventwire.structure import structure_plain_text
+from eventwire.readers.structure import structure_plain_text
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.model import Article
 
 runner = CliRunner()
 GOOD = ("Rebels seize town\n\nRebels seized the town of Kidal on Monday, officials said. "
@@ -154,7 +154,7 @@ def test_runs_of_punctuation_emoji_and_entities_do_not_hang(tmp_path: Path) -> N
     for name, run in bodies.items():
         (tmp_path / f"{name}.txt").write_text(f"{PROSE}\n\n{run}\n\n{PROSE}\n")
     (tmp_path / "good.txt").write_text(GOOD)
-    script = ("import sys; from eventwire.cli import app; "
+    script = ("import sys; from eventwire.cli.main import app; "
               "sys.argv = ['eventwire', 'code', '--no-model', sys.argv[1]]; app()")
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
                           text=True, timeout=240)
@@ -164,9 +164,10 @@ def test_runs_of_punctuation_emoji_and_entities_do_not_hang(tmp_path: Path) -> N
 
 
 def test_the_time_limit_reports_the_article_and_the_batch_goes_on(tmp_path: Path) -> None:
-    from eventwire.limits import Limits
-    from eventwire.limits import code_batch as guarded_batch
-    from eventwire.pipeline import ArticleResult, Pipeline
+    from eventwire.coding.guard import code_batch as guarded_batch
+    from eventwire.coding.pipeline import Pipeline
+    from eventwire.records.limits import Limits
+    from eventwire.records.model import ArticleResult
 
     pipeline = Pipeline(use_model=False)
     long = structure_plain_text("\n\n".join(PROSE for _ in range(30)), doc_id="long")
@@ -240,8 +241,8 @@ def test_a_huge_text_file_is_refused_without_being_read(tmp_path: Path) -> None:
 
 
 def test_standard_input_is_read_within_the_limit() -> None:
-    from eventwire.limits import Limits
     from eventwire.readers import _read_stdin
+    from eventwire.records.limits import Limits
 
     limits = Limits(article_chars=1_000, record_bytes=2_000)
     stream = io.BytesIO(b"word " * 100_000)

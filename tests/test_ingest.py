@@ -9,7 +9,7 @@ import duckdb
 from test_readers_warc import make_warc
 from typer.testing import CliRunner
 
-from eventwire.cli import app
+from eventwire.cli.main import app
 
 WIRE = ("Sudanese army units clashed with RSF fighters in Omdurman on Monday, residents said. "
         "The army accused the RSF of shelling hospitals, and the United Nations urged both sides "

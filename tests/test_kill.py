@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from eventwire.store import Store
+from eventwire.store.database import Store
 
 STORIES = [
     ("Malian troops", "rebel positions", "Kidal", "Monday"),

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.language import guess_language, is_english, script_language
-from eventwire.model import Article
 from eventwire.readers import read_inputs
+from eventwire.readers.language import guess_language, is_english, script_language
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.model import Article
 
 SAMPLES = {
     "en": "Rebels seized the town of Kidal on Monday, officials said, after two days of fighting "

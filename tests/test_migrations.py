@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from eventwire.errors import ErrorCode
-from eventwire.migrations import V1_SCHEMA
-from eventwire.store import SCHEMA_VERSION, Store, StoreError
+from eventwire.records.errors import ErrorCode
+from eventwire.store.database import SCHEMA_VERSION, Store, StoreError
+from eventwire.store.migrations import V1_SCHEMA
 
 
 def _record(event_id: str, doc_id: str) -> dict[str, object]:

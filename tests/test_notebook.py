@@ -8,8 +8,8 @@ import pyarrow as pa
 from eventkit import actor, article, event
 
 import eventwire
-from eventwire.model import EVENT_FIELDS
-from eventwire.store import Store
+from eventwire.records.model import EVENT_FIELDS
+from eventwire.store.database import Store
 
 
 def test_code_returns_records_with_the_contract_fields() -> None:

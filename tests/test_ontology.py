@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire import ontology
+from eventwire.records import ontology
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CHECK_FILE = SHARED / "eval" / "events" / "cameo_codes.tsv"

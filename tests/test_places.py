@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.model import Article, Place, PlaceMention
-from eventwire.places import article_focus, find_places, locate_event, precision
+from eventwire.coding.places import article_focus, find_places, locate_event, precision
+from eventwire.records.model import Article, Place, PlaceMention
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
 
@@ -94,7 +94,7 @@ def place(name: str, feature: str, country: str = "SYR") -> Place:
 
 
 def mention(text: str, start: int, p: Place, prep: str | None = None) -> PlaceMention:
-    from eventwire.places import LocatedMention
+    from eventwire.coding.places import LocatedMention
 
     return LocatedMention(doc_id="d", text=text, start=start, end=start + len(text),
                           place=p, confidence=0.9, preposition=prep)

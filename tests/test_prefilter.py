@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eventwire.model import Article
-from eventwire.pipeline import Pipeline
-from eventwire.prefilter import Prefilter, actor_phrases, default_prefilter, trigger_heads
+from eventwire.coding.pipeline import Pipeline
+from eventwire.coding.prefilter import Prefilter, actor_phrases, default_prefilter, trigger_heads
+from eventwire.records.model import Article
 
 
 @pytest.fixture(scope="module")

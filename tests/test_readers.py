@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.model import Article
 from eventwire.readers import read_inputs
 from eventwire.readers.jsonl import read_jsonl_lines
 from eventwire.readers.text import MAX_BYTES, read_text_bytes
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.model import Article
 
 GOOD = "Rebels seize town\n\nRebels seized the town of Kidal on Monday, officials said.\n"
 

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.model import Article
 from eventwire.readers import read_inputs
 from eventwire.readers.feeds import USER_AGENT, FeedFetcher, html_to_text, read_feed_bytes
 from eventwire.readers.html import url_id
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.model import Article
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Sahel Wire</title><link>https://wire.example.org/</link>

@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.model import Article
 from eventwire.readers import read_inputs
 from eventwire.readers.html import read_html_bytes, url_id
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.model import Article
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>Rebels seize desert town | Daily Planet</title>

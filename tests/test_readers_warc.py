@@ -11,11 +11,11 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.model import Article
 from eventwire.readers import read_inputs
 from eventwire.readers.html import url_id
 from eventwire.readers.warc import http_date_to_iso, read_warc_stream
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.model import Article
 
 STORY = ("<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
          "<p>{lead} Officials said the fighting began before dawn and lasted for hours.</p>"

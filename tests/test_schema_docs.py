@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 from conftest import ROOT
 
-from eventwire.errors import ErrorCode
-from eventwire.store import SCHEMA_VERSION, TABLES, Store
+from eventwire.records.errors import ErrorCode
+from eventwire.store.database import SCHEMA_VERSION, TABLES, Store
 
 DOC = ROOT / "docs" / "schema.md"
 # columns the API and dashboard were promised (SCHEMA-CONTRACT): they may never go away

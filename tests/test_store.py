@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.model import Actor, Article, Event, Evidence
-from eventwire.store import Store
+from eventwire.records.model import Actor, Article, Event, Evidence
+from eventwire.store.database import Store
 
 
 def _event(doc_id: str, n: int) -> Event:

@@ -15,9 +15,9 @@ import pytest
 from eventkit import article, event
 from typer.testing import CliRunner
 
-from eventwire.cli import app
-from eventwire.errors import ErrorCode, InputError
-from eventwire.store import Coded, Store, StoreError
+from eventwire.cli.main import app
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.store.database import Coded, Store, StoreError
 
 runner = CliRunner()
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -82,7 +82,7 @@ def test_locked_by_another_process(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     _small_store(db)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom eventwire.store import Store\n"
+        [sys.executable, "-c", "import sys, time\nfrom eventwire.store.database import Store\n"
          f"s = Store({str(db)!r})\nprint('open', flush=True)\ntime.sleep(60)"],
         stdout=subprocess.PIPE, text=True)
     try:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from conftest import SAMPLES, SEED, need_shared
 
-from eventwire.model import Article
+from eventwire.readers.structure import structure_plain_text
 from eventwire.readers.text import read_text_bytes
-from eventwire.structure import structure_plain_text
+from eventwire.records.model import Article
 
 
 def test_seed_layout_is_metadata_not_body() -> None:

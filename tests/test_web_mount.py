@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from eventwire import web
+from eventwire.serving import web
 
 
 def test_page_and_bundle_carry_the_security_headers() -> None:
@@ -41,5 +41,5 @@ def test_an_unbuilt_dashboard_says_how_to_build_it(monkeypatch: pytest.MonkeyPat
 
 
 def test_the_lock_file_names_no_registry() -> None:
-    lock = (Path(web.__file__).parents[2] / "package-lock.json").read_text()
+    lock = (Path(web.__file__).parents[3] / "package-lock.json").read_text()
     assert '"resolved"' not in lock and "://" not in lock

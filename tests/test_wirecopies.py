@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from eventwire.wirecopies import MinHasher, WireCopyIndex, jaccard, shingles
+from eventwire.store.wirecopies import MinHasher, WireCopyIndex, jaccard, shingles
 
 WIRE = (
     "BAMAKO, Jan 6 - Tuareg rebels seized the northern Malian town of Kidal on Monday after two "

@@ -11,8 +11,8 @@ import pytest
 from eventkit import actor, article, event
 from webhook_receiver import Receiver
 
-from eventwire import zones
-from eventwire.store import Store
+from eventwire.serving import zones
+from eventwire.store.database import Store
 
 KIDAL = (18.44, 1.41)
 SQUARE_AROUND_KIDAL = {"type": "Polygon", "coordinates": [

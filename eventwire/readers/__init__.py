@@ -1,7 +1,7 @@
 """Readers: turn inputs (files, folders, feed URLs, standard input) into articles or errors.
 
-Every reader yields :class:`~eventwire.model.Article` or
-:class:`~eventwire.errors.InputError`; one bad input never stops the batch.
+Every reader yields :class:`~eventwire.records.model.Article` or
+:class:`~eventwire.records.errors.InputError`; one bad input never stops the batch.
 Readers are registered by file suffix so a new format is one module and one
 line here. Articles judged not to be in English are reported, not yielded:
 the coder is English-only and would miscode them.
@@ -17,13 +17,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.language import guess_language
-from eventwire.limits import Limits, current_limits
-from eventwire.model import Article
 from eventwire.readers.feeds import FeedFetcher, read_feed_file
 from eventwire.readers.html import MAX_HTML_BYTES, read_html_bytes
 from eventwire.readers.jsonl import json_depth, read_jsonl_lines, read_jsonl_stream
+from eventwire.readers.language import guess_language
 from eventwire.readers.text import (
     MAX_BYTES,
     content_id,
@@ -33,6 +30,9 @@ from eventwire.readers.text import (
     text_results,
 )
 from eventwire.readers.warc import read_warc_file
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits, current_limits
+from eventwire.records.model import Article
 
 ReadResult = Article | InputError
 Reader = Callable[[Path, str, str, Limits], Iterator[ReadResult]]

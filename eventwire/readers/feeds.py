@@ -25,12 +25,12 @@ from urllib.parse import urlsplit
 import feedparser
 
 from eventwire import __version__ as _version
-from eventwire.errors import ErrorCode, InputError
-from eventwire.limits import Limits, current_limits
-from eventwire.model import Article
 from eventwire.readers.html import url_id
+from eventwire.readers.structure import structure_plain_text
 from eventwire.readers.text import check_text, content_id
-from eventwire.structure import structure_plain_text
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits, current_limits
+from eventwire.records.model import Article
 
 MAX_FEED_BYTES = Limits().feed_bytes
 ALLOWED_SCHEMES = ("http", "https")

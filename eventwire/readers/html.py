@@ -14,11 +14,11 @@ from typing import Any
 
 from trafilatura import bare_extraction
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.limits import Limits, current_limits
-from eventwire.model import Article
+from eventwire.readers.structure import structure_plain_text
 from eventwire.readers.text import check_text, clean_surrogates, content_id
-from eventwire.structure import structure_plain_text
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits, current_limits
+from eventwire.records.model import Article
 
 MAX_HTML_BYTES = Limits().html_bytes
 """Default largest page; markup is several times its text, a dump is still not an article."""

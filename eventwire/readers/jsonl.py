@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.limits import Limits, current_limits
-from eventwire.model import Article
+from eventwire.readers.structure import structure_plain_text
 from eventwire.readers.text import MAX_BYTES, check_text, clean_surrogates, content_id, decode_text
-from eventwire.structure import structure_plain_text
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits, current_limits
+from eventwire.records.model import Article
 
 __all__ = ["MAX_BYTES", "bounded_lines", "json_depth", "read_jsonl_lines", "record_to_article"]
 

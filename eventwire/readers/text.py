@@ -6,13 +6,13 @@ import hashlib
 import re
 from typing import IO
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.limits import Limits, current_limits
-from eventwire.model import Article
-from eventwire.structure import structure_plain_text
+from eventwire.readers.structure import structure_plain_text
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits, current_limits
+from eventwire.records.model import Article
 
 MAX_BYTES = Limits().article_chars
-"""Default longest article (characters); see :class:`eventwire.limits.Limits`."""
+"""Default longest article (characters); see :class:`eventwire.records.limits.Limits`."""
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

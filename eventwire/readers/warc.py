@@ -17,11 +17,11 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.limitreader import LimitReader
 
-from eventwire.errors import ErrorCode, InputError
-from eventwire.limits import Limits, current_limits
-from eventwire.model import Article
 from eventwire.readers.compressed import DecompressedTooLarge, open_maybe_gzip
 from eventwire.readers.html import read_html_bytes, url_id
+from eventwire.records.errors import ErrorCode, InputError
+from eventwire.records.limits import Limits, current_limits
+from eventwire.records.model import Article
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

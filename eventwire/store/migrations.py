@@ -1,0 +1,152 @@
+"""Migrations: a newer eventwire opens a file an older one wrote and brings it up to date.
+
+Each step runs inside the transaction that opens the store, so a failed or
+killed migration leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+# the first layout, kept so tests can write a version-1 file and migrate it
+V1_SCHEMA = """
+
+CREATE TABLE IF NOT EXISTS articles (
+    doc_id VARCHAR PRIMARY KEY,
+    title VARCHAR,
+    published VARCHAR,
+    url VARCHAR,
+    source VARCHAR,
+    language VARCHAR,
+    text_sha1 VARCHAR NOT NULL,
+    wire_copy_of VARCHAR,
+    n_events INTEGER NOT NULL,
+    ingested_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
+    cluster_id VARCHAR NOT NULL,
+    date VARCHAR,
+    date_precision VARCHAR,
+    cameo VARCHAR NOT NULL,
+    cameo_root VARCHAR NOT NULL,
+    plover VARCHAR,
+    plover_mode VARCHAR,
+    quad_class INTEGER,
+    goldstein DOUBLE,
+    source_code VARCHAR,
+    source_country VARCHAR,
+    source_agent VARCHAR,
+    target_code VARCHAR,
+    target_country VARCHAR,
+    target_agent VARCHAR,
+    place_name VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    place_country VARCHAR,
+    place_precision VARCHAR,
+    sentence VARCHAR,
+    confidence DOUBLE,
+    coder VARCHAR,
+    record JSON NOT NULL
+);
+CREATE TABLE IF NOT EXISTS places (
+    doc_id VARCHAR NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    mention VARCHAR,
+    name VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    country VARCHAR,
+    admin1 VARCHAR,
+    geonameid BIGINT,
+    feature VARCHAR,
+    confidence DOUBLE,
+    PRIMARY KEY (doc_id, start_char, end_char)
+);
+CREATE TABLE IF NOT EXISTS errors (
+    doc_id VARCHAR NOT NULL,
+    code VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    seen_at TIMESTAMP NOT NULL
+);
+CREATE OR REPLACE VIEW event_clusters AS
+SELECT cluster_id,
+       any_value(date) AS date, any_value(cameo) AS cameo, any_value(plover) AS plover,
+       any_value(source_code) AS source_code, any_value(target_code) AS target_code,
+       any_value(place_name) AS place_name,
+       count(*) AS mentions,
+       count(DISTINCT events.doc_id) AS articles,
+       count(DISTINCT coalesce(a.wire_copy_of, events.doc_id)) AS independent_articles,
+       count(DISTINCT coalesce(a.source, events.doc_id)) AS sources
+FROM events LEFT JOIN articles a USING (doc_id)
+GROUP BY cluster_id;
+"""
+
+MENTION_FROM_V1 = """
+INSERT INTO mentions (mention_id, event_id, doc_id, sentence_index, start_char, end_char,
+    trigger, sentence, confidence, date, date_precision, cameo, cameo_root, plover, plover_mode,
+    quad_class, goldstein, source_text, source_name, source_code, source_country, source_agent,
+    target_text, target_name, target_code, target_country, target_agent, place_name, lat, lon,
+    place_country, admin1, geonameid, place_precision, coder, record, added_at, updated_at,
+    source_backer, target_backer, feature, family, day_lo, day_hi)
+SELECT e.event_id, NULL, e.doc_id,
+    CAST(json_extract(e.record, '$.evidence.sentence_index') AS INTEGER),
+    CAST(json_extract(e.record, '$.evidence.start') AS INTEGER),
+    CAST(json_extract(e.record, '$.evidence.end') AS INTEGER),
+    json_extract_string(e.record, '$.evidence.trigger'), e.sentence, e.confidence, e.date,
+    e.date_precision, e.cameo, e.cameo_root, e.plover, e.plover_mode, e.quad_class, e.goldstein,
+    json_extract_string(e.record, '$.source.text'), json_extract_string(e.record, '$.source.name'),
+    e.source_code, e.source_country, e.source_agent,
+    json_extract_string(e.record, '$.target.text'), json_extract_string(e.record, '$.target.name'),
+    e.target_code, e.target_country, e.target_agent, e.place_name, e.lat, e.lon, e.place_country,
+    json_extract_string(e.record, '$.location.admin1'),
+    CAST(json_extract(e.record, '$.location.geonameid') AS BIGINT), e.place_precision, e.coder,
+    e.record, a.ingested_at, a.ingested_at,
+    json_extract_string(e.record, '$.source.backer'),
+    json_extract_string(e.record, '$.target.backer'),
+    json_extract_string(e.record, '$.location.feature'), NULL, NULL, NULL
+FROM v1_events e LEFT JOIN v1_articles a USING (doc_id)
+"""
+
+
+def migrate_v1(con: duckdb.DuckDBPyConnection, schema: str, now: datetime) -> None:
+    """Version 1 (``events`` held per-article records, ``event_clusters`` a view) to 2.
+
+    Per-article records become ``mentions``; the caller then groups them into
+    cross-article ``events``. Version 1 kept no article text, so articles it
+    stored have no wire-copy signature: later copies of them are not found,
+    while the copy flags it had recorded are kept.
+    """
+    from eventwire.store.dedup import date_window, family_of
+
+    con.execute("DROP VIEW IF EXISTS event_clusters")
+    for table in ("articles", "events", "places", "errors"):
+        con.execute(f"ALTER TABLE {table} RENAME TO v1_{table}")
+    con.execute(schema)
+    con.execute(
+        "INSERT INTO articles (doc_id, title, published, url, source, language, text_sha1, "
+        "wire_copy_of, n_mentions, added_at, updated_at, copy_group) SELECT doc_id, title, "
+        "published, url, source, language, text_sha1, wire_copy_of, n_events, ingested_at, "
+        "ingested_at, coalesce(wire_copy_of, doc_id) FROM v1_articles")
+    con.execute(MENTION_FROM_V1)
+    rows = con.execute("SELECT mention_id, cameo_root, date, date_precision FROM mentions"
+                       ).fetchall()
+    for mention_id, root, day, precision in rows:
+        window = date_window(day, precision)
+        con.execute("UPDATE mentions SET family = ?, day_lo = ?, day_hi = ? WHERE mention_id = ?",
+                    [family_of(root), window[0] if window else None,
+                     window[1] if window else None, mention_id])
+    con.execute(
+        "INSERT INTO places SELECT doc_id, start_char, end_char, mention, name, lat, lon, "
+        "country, admin1, geonameid, feature, confidence, ? FROM v1_places", [now])
+    con.execute(
+        "INSERT INTO errors SELECT doc_id, code, any_value(reason), any_value(detail), "
+        "min(seen_at), max(seen_at) FROM v1_errors GROUP BY doc_id, code")
+    for table in ("articles", "events", "places", "errors"):
+        con.execute(f"DROP TABLE v1_{table}")
