@@ -33,7 +33,6 @@ MAX_CLASS_LINES = 250
 MAX_FUNCTION_LINES = 80
 OVERSIZED = {
     "eventwire.coding.places:recognise",
-    "eventwire.quality.bench:run_benchmark",
     "eventwire.quality.synthetic:make_database",
     "eventwire.serving.api:create_app",
     "eventwire.serving.api:event_filters",
