@@ -247,21 +247,27 @@ def export(
     since: Annotated[str | None, typer.Option(help="Events on or after this date.")] = None,
     until: Annotated[str | None, typer.Option(help="Events on or before this date.")] = None,
     country: Annotated[list[str] | None, typer.Option(
-        help="ISO3 country of the place or either actor; repeat for several.")] = None,
+        help="Country of the place or either actor: ISO3 or a name; repeat for several.")
+    ] = None,
     table: Annotated[str, typer.Option(
         help="events (one row per real-world event) or mentions (one per telling, as `code` "
         "prints them).")] = "events",
 ) -> None:
     """Write the stored events (one row per real-world event) in an analyst's format."""
+    from eventwire.records.queries import query_countries, query_range
     from eventwire.store.database import Store
-    from eventwire.store.export import EXPORT_FORMATS, EventFilter, export_events
+    from eventwire.store.export import EXPORT_FORMATS, export_events
+    from eventwire.store.filters import EventFilter
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(EXPORT_FORMATS)}",
                                  param_hint="--format")
+    if table not in ("events", "mentions"):
+        raise typer.BadParameter("choose events or mentions", param_hint="--table")
     try:
+        since, until = query_range(since, until)
+        filters = EventFilter(since=since, until=until, countries=query_countries(country))
         with Store(db, read_only=True) as store:
-            filters = EventFilter(since=since, until=until, countries=country or [])
             count = export_events(store, fmt, out, filters, table)
     except EventwireError as exc:
         raise _store_failure(exc) from None
@@ -305,6 +311,12 @@ def evaluate(
     no_model: NoModelOpt = False,
 ) -> None:
     """Score eventwire against a gold set and print the figures as JSON."""
+    from eventwire.quality.splits import SPLITS
+
+    if split not in SPLITS:
+        raise typer.BadParameter(f"choose {', '.join(SPLITS)}", param_hint="--split")
+    if not gold.is_file():
+        raise typer.BadParameter(f"no file at {gold}", param_hint="GOLD")
     if task == "places":
         from eventwire.quality.evaluation.places import evaluate_places
 

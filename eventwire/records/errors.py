@@ -42,6 +42,11 @@ class ErrorCode(StrEnum):
     E037_DB_MISSING = "E037"
     E038_DB_FAILED = "E038"
     E040_UNREADABLE = "E040"
+    E050_BAD_DATE = "E050"
+    E051_UNKNOWN_COUNTRY = "E051"
+    E052_UNKNOWN_TYPE = "E052"
+    E053_UNKNOWN_PARAMETER = "E053"
+    E054_BAD_VALUE = "E054"
     E099_INTERNAL = "E099"
 
 
@@ -77,6 +82,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.E037_DB_MISSING: "no database at this path",
     ErrorCode.E038_DB_FAILED: "database operation failed",
     ErrorCode.E040_UNREADABLE: "input could not be read",
+    ErrorCode.E050_BAD_DATE: "not a date (YYYY, YYYY-MM or YYYY-MM-DD, today, yesterday)",
+    ErrorCode.E051_UNKNOWN_COUNTRY: "not a country (an ISO3 code or a country's name)",
+    ErrorCode.E052_UNKNOWN_TYPE: "not a PLOVER event type",
+    ErrorCode.E053_UNKNOWN_PARAMETER: "unknown parameter",
+    ErrorCode.E054_BAD_VALUE: "value out of range",
     ErrorCode.E099_INTERNAL: "internal error while coding",
 }
 
