@@ -207,11 +207,25 @@ def watch(
         typer.echo("watch stopped", err=True)
 
 
+EXAMPLES = {
+    "serve": "eventwire serve --db news.duckdb\n\n"
+             "EVENTWIRE_TOKEN=secret eventwire serve --db news.duckdb --port 8080",
+    "zones": "eventwire zones add --name 'At Tanf' --lat 33.5 --lon 38.62 --radius-km 50 "
+             "--db news.duckdb\n\neventwire zones list --db news.duckdb",
+    "alerts": "eventwire alerts --db news.duckdb --since 2026-01-01T00:00 --format csv",
+    "watch": "eventwire watch https://example.org/feed.xml inbox/ --db news.duckdb --every 15m",
+}
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
+    def epilog(name: str) -> str:
+        return "Examples:\n\n" + EXAMPLES[name]
+
+    app.command(epilog=epilog("serve"))(serve)
+    zones_app.info.epilog = epilog("zones")
     app.add_typer(zones_app, name="zones")
-    app.command()(alerts)
-    app.command()(watch)
+    app.command(epilog=epilog("alerts"))(alerts)
+    app.command(epilog=epilog("watch"))(watch)
 
 
 
