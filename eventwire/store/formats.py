@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from eventwire.data import DATA_DIR
+from eventwire.store.acled import classify
 from eventwire.store.sinks import open_text
 
 if TYPE_CHECKING:
@@ -96,26 +97,6 @@ def _table(name: str, width: int) -> list[list[str]]:
         if line.strip() and not line.startswith("#"):
             rows.append(line.split("\t")[:width])
     return rows
-
-
-@lru_cache(maxsize=1)
-def acled_types() -> dict[str, tuple[str, str, str]]:
-    return {row[0]: (row[1], row[2], row[3]) for row in _table("acled_event_types.tsv", 4)}
-
-
-@lru_cache(maxsize=1)
-def acled_inter() -> dict[str, int]:
-    return {row[0]: int(row[1]) for row in _table("acled_actor_types.tsv", 2)}
-
-
-def acled_type(cameo: str | None) -> tuple[str, str, str] | None:
-    """(disorder type, event type, sub-event type) by the longest CAMEO prefix listed."""
-    table = acled_types()
-    code = cameo or ""
-    for size in range(len(code), 1, -1):
-        if code[:size] in table:
-            return table[code[:size]]
-    return None
 
 
 def numeric_id(event_id: str) -> int:
@@ -257,34 +238,25 @@ def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
     return _write_tsv(out, lines())
 
 
-def _acled_interaction(a: int, b: int) -> int:
-    if not a:
-        return 0
-    low, high = sorted((a, b)) if b else (a, 0)
-    return low * 10 + high if b else a * 10
-
-
 def write_acled(store: Store, filters: EventFilter, out: TextIO) -> int:
     writer = csv.writer(out)
     writer.writerow(ACLED_COLUMNS)
-    inter = acled_inter()
     count = 0
     for r in _rows(store, filters, EVENT_SELECT):
-        kind = acled_type(r["cameo"])
-        if kind is None:
+        acled = classify(r)
+        if acled is None:
             continue
         day = _day(r["date"])
         codes = country_codes().get(r["place_country"] or "", {})
-        inter1 = inter.get(r["source_agent"] or "", 0)
-        inter2 = inter.get(r["target_agent"] or "", 0)
-        civilians = "Civilian targeting" if inter2 == 7 and kind[1] != "Protests" else ""
         updated = r["updated_at"]
         writer.writerow([_clean(v) for v in [
             r["event_id"], day.isoformat() if day else "", day.year if day else "",
-            TIME_PRECISION.get(r["date_precision"] or "", 3), *kind,
-            r["source_name"] or r["source_text"], "", inter1,
-            r["target_name"] or r["target_text"], "", inter2,
-            _acled_interaction(inter1, inter2), civilians, codes.get("iso_numeric", ""), "",
+            TIME_PRECISION.get(r["date_precision"] or "", 3), acled.disorder_type,
+            acled.event_type, acled.sub_event_type,
+            r["source_name"] or r["source_text"], "", acled.inter1,
+            r["target_name"] or r["target_text"], "", acled.inter2,
+            acled.interaction, "Civilian targeting" if acled.civilian_targeting else "",
+            codes.get("iso_numeric", ""), "",
             codes.get("name", r["place_country"]), r["admin1"], "", "", r["place_name"],
             r["lat"], r["lon"], GEO_PRECISION.get(r["place_precision"] or "", 3), r["outlet"],
             "", r["sentence"], "", "",
