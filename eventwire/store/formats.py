@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from eventwire.data import DATA_DIR
+from eventwire.records.ontology import plover_intensity
 from eventwire.store.acled import classify
 from eventwire.store.sinks import open_text
 
@@ -150,10 +151,19 @@ def _gdelt_geo(row: dict[str, Any]) -> list[Any]:
     country = fips(row["place_country"])
     us = row["place_country"] == "USA"
     kind = GEO_TYPE.get(row["place_precision"] or "city", (4, 3))[1 if us else 0]
-    name = ", ".join(p for p in (row["place_name"], row["admin1"],
-                                 country_codes().get(row["place_country"] or "", {}).get("name"))
-                     if p)
+    parts = (row["place_name"], row["admin1"],
+             country_codes().get(row["place_country"] or "", {}).get("name"))
+    name = ", ".join(dict.fromkeys(p for p in parts if p))  # "Mali", not "Mali, Mali"
     return [kind, name, country, country, "", row["lat"], row["lon"], row["geonameid"] or ""]
+
+
+def _actor_geo(row: dict[str, Any], side: str) -> list[Any]:
+    """An actor's geography: the action's place when the actor belongs there (or to no
+    country), as GDELT places an actor where the text mentions it; else unknown (type 0)."""
+    country = row[f"{side}_country"]
+    if row[f"{side}_code"] is None or (country and country != row["place_country"]):
+        return [0, "", "", "", "", "", "", ""]
+    return _gdelt_geo(row)
 
 
 def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
@@ -172,7 +182,7 @@ def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
         1 if (row["sentence_index"] or 0) <= 2 else 0, cameo, cameo[:3], row["cameo_root"],
         row["quad_class"], row["goldstein"], row["n_mentions"], row["n_sources"],
         row["n_articles"], "",
-        0, "", "", "", "", "", "", "", 0, "", "", "", "", "", "", "",
+        *_actor_geo(row, "source"), *_actor_geo(row, "target"),
         *_gdelt_geo(row), _stamp(row["added_at"]), row["url"] or row["doc_id"] or "",
     ]
 
@@ -225,7 +235,8 @@ def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
         for r in rows:
             city = r["place_name"] if r["place_precision"] in ("city", "point") else ""
             yield [
-                r["event_id"], r["date"], r["plover"], r["plover_mode"], r["goldstein"],
+                r["event_id"], r["date"], r["plover"], r["plover_mode"],
+                plover_intensity(r["plover"], r["plover_mode"]),
                 r["quad_class"], "", r["source_name"] or r["source_text"], r["source_country"],
                 "", r["source_agent"], r["source_agent"], "", r["source_text"], "",
                 r["target_name"] or r["target_text"], r["target_country"], "", r["target_agent"],
