@@ -28,5 +28,6 @@ def test_actor_geography_where_the_actor_belongs() -> None:
 
 
 def test_polecat_intensity_is_plover_not_goldstein() -> None:
-    assert plover_intensity("ASSAULT") is not None and plover_intensity("ASSAULT") < 0
+    assault = plover_intensity("ASSAULT")
+    assert assault is not None and assault < 0
     assert plover_intensity("CONSULT", "visit") != plover_intensity("CONSULT")
