@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from eventwire.data import DATA_DIR
+from eventwire.data import tsv_rows
 from eventwire.records.model import Event
 
 VIOLENT_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST"})
@@ -52,10 +52,7 @@ class Fatalities:
 @lru_cache(maxsize=1)
 def _words() -> dict[str, dict[str, int]]:
     kinds: dict[str, dict[str, int]] = {}
-    for line in (DATA_DIR / "fatality_words.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
+    for cells in tsv_rows("fatality_words.tsv"):
         kinds.setdefault(cells[0], {})[cells[1]] = int(cells[2]) if len(cells) > 2 else 0
     return kinds
 

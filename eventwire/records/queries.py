@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from eventwire.data import DATA_DIR
+from eventwire.data import DATA_DIR, tsv_records
 from eventwire.records.errors import ErrorCode, EventwireError
 from eventwire.records.ontology import plover_types
 
@@ -47,15 +47,7 @@ def _country_names() -> tuple[frozenset[str], dict[str, set[str]]]:
     """ISO3 codes, and every name, alias and demonym (lower case) with the codes it names."""
     codes: set[str] = set()
     names: dict[str, set[str]] = {}
-    header: list[str] = []
-    for line in (DATA_DIR / "actors" / "countries.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if not header:
-            header = cells
-            continue
-        row = dict(zip(header, cells, strict=False))
+    for row in tsv_records(DATA_DIR / "actors" / "countries.tsv"):
         iso3 = row["iso3"]
         codes.add(iso3)
         for field in ("name", "aliases", "demonyms"):

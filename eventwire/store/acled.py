@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from eventwire.data import DATA_DIR
+from eventwire.data import tsv_rows
 
 REMOTE = "Explosions/Remote violence"
 VIOLENT_ROOTS = ("18", "19", "20")
@@ -22,29 +22,21 @@ CROWD_AGENTS = frozenset({"CVL", "PPL", "OPP", "PTY", "LAB", "EDU", "AGR", "REL"
 """Sectors that, as the source of a demonstration, are the demonstrators themselves."""
 
 
-def _rows(name: str, width: int) -> list[list[str]]:
-    rows = []
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            cells = line.split("\t")
-            rows.append(cells + [""] * (width - len(cells)))
-    return rows
-
-
 @lru_cache(maxsize=1)
 def event_types() -> dict[str, tuple[str, str, str]]:
-    return {row[0]: (row[1], row[2], row[3]) for row in _rows("acled_event_types.tsv", 4)}
+    rows = (row + ["", "", ""] for row in tsv_rows("acled_event_types.tsv"))
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 @lru_cache(maxsize=1)
 def actor_types() -> dict[str, int]:
-    return {row[0]: int(row[1]) for row in _rows("acled_actor_types.tsv", 2)}
+    return {row[0]: int(row[1]) for row in tsv_rows("acled_actor_types.tsv")}
 
 
 @lru_cache(maxsize=1)
 def _weapons() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(r"\b" + re.escape(row[0]) + r"\b", re.I), row[1])
-            for row in _rows("acled_weapons.tsv", 2)]
+            for row in tsv_rows("acled_weapons.tsv")]
 
 
 def code_type(cameo: str | None) -> tuple[str, str, str] | None:

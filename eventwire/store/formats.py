@@ -92,14 +92,6 @@ def fips(iso3: str | None) -> str:
     return country_codes().get(iso3 or "", {}).get("fips", "")
 
 
-def _table(name: str, width: int) -> list[list[str]]:
-    rows = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t")[:width])
-    return rows
-
-
 def numeric_id(event_id: str) -> int:
     """A stable positive 60-bit integer for an event id (GDELT's ids are integers)."""
     return int(hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:15], 16)
