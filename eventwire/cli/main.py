@@ -24,7 +24,7 @@ from rich.table import Table
 from eventwire import __version__
 from eventwire.data import SAMPLES_DIR
 from eventwire.readers import ReadResult, read_inputs
-from eventwire.records.errors import ErrorCode, EventwireError, InputError
+from eventwire.records.errors import STORE_CODES, ErrorCode, EventwireError, InputError
 from eventwire.records.model import Article
 from eventwire.store.export import FORMATS, write_records
 
@@ -226,7 +226,7 @@ def ingest(
     try:
         stats = _ingest(inputs or [], db, no_model, workers)
     except EventwireError as exc:
-        if exc.code.value.startswith("E03"):
+        if exc.code in STORE_CODES:
             raise _store_failure(exc) from None
         raise
     typer.echo(
