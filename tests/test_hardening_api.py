@@ -65,7 +65,8 @@ def _token(payload: object) -> str:
 ])
 def test_page_tokens_out_of_range_are_a_400(db: Path, payload: dict[str, object]) -> None:
     with TestClient(create_app(db)) as client:
-        answer = client.get("/events", params={"_sort": str(payload["s"]), "_next": _token(payload)})
+        params = {"_sort": str(payload["s"]), "_next": _token(payload)}
+        answer = client.get("/events", params=params)
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_next"
 
 
