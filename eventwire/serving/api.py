@@ -1061,10 +1061,15 @@ def create_app(
         response = _json(report)
         # after the answer and outside the write lock (taken only for the queue's rows): one try
         # each now; failures wait for the next ingest, `watch` or `alerts --deliver`
-        response.background = BackgroundTask(
-            zones_mod.deliver_pending, database.con.cursor(), wait=False, timeout=5.0,
-            lock=database.write_lock)
+        response.background = BackgroundTask(deliver_queued)
         return response
+
+    def deliver_queued() -> None:
+        cursor = database.con.cursor()
+        try:
+            zones_mod.deliver_pending(cursor, wait=False, timeout=5.0, lock=database.write_lock)
+        finally:
+            cursor.close()
 
     # ------------------------------------------------------------ zones
 
