@@ -21,7 +21,7 @@ from eventwire.cli.common import (
     fail,
 )
 from eventwire.data import SAMPLES_DIR
-from eventwire.records.errors import EventwireError, InputError
+from eventwire.records.errors import STORE_CODES, EventwireError, InputError
 from eventwire.records.model import Article
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def ingest(
     try:
         stats = _ingest(inputs or [], db, no_model, workers)
     except EventwireError as exc:
-        if exc.code.value.startswith("E03"):
+        if exc.code in STORE_CODES:
             raise fail(exc) from None
         raise
     typer.echo(

@@ -181,6 +181,21 @@ def _walk(folder: Path) -> Iterator[Path | InputError]:
             yield from _walk(path)
         elif is_file:
             yield path
+        else:
+            special = _special(path)
+            if special:  # a FIFO would block a reader forever; never silently left out
+                yield InputError(str(path), ErrorCode.E041_SPECIAL_FILE, special)
+
+
+def _special(path: Path) -> str | None:
+    """What kind of special file ``path`` is (FIFO, device, socket), from its mode only."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), None)
 
 
 def _os_detail(exc: OSError) -> str:
@@ -232,6 +247,10 @@ def _read_path(path: Path, doc_id: str | None, limits: Limits) -> Iterator[ReadR
         except OSError as exc:  # says which: missing, or a folder above it not searchable
             yield _os_error(str(path), exc)
             return
+    special = _special(path)
+    if special:  # refused by its mode: opening a FIFO to read waits for a writer forever
+        yield InputError(str(path), ErrorCode.E041_SPECIAL_FILE, special)
+        return
     yield from _read_file(path, doc_id or file_id(path, None), limits)
 
 

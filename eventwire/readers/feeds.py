@@ -107,9 +107,12 @@ def entry_to_article(entry: Any, feed_title: str | None, where: str) -> Article 
     link = _text_of(entry, "link")
     guid = _text_of(entry, "id")
     doc_id = url_id(link) if link else url_id(guid) if guid else content_id(text or where)
+    # an entry that is not coded is reported as the feed and its entry number, which a
+    # reader can find; a hash of nothing would point nowhere
     if not text:
-        return InputError(doc_id, ErrorCode.E011_NO_MAIN_TEXT, "entry has no content or summary")
-    problem = check_text(text, doc_id)
+        detail = "entry has no content or summary" + (f"; id {doc_id}" if link or guid else "")
+        return InputError(where, ErrorCode.E011_NO_MAIN_TEXT, detail)
+    problem = check_text(text, where)
     if problem:
         return problem
     title = _text_of(entry, "title")

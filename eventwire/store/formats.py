@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from eventwire.data import DATA_DIR
 from eventwire.records.ontology import plover_intensity
 from eventwire.store.acled import classify
-from eventwire.store.sinks import open_text
+from eventwire.store.sinks import open_text, spreadsheet_safe
 
 if TYPE_CHECKING:
     from eventwire.store.database import Store
@@ -98,12 +98,13 @@ def numeric_id(event_id: str) -> int:
 
 
 def _clean(value: Any) -> str:
-    """A field as GDELT writes one: no tabs or line breaks, empty for missing."""
+    """A field as GDELT writes one: no tabs or line breaks, empty for missing, no formula."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".") if value == value else ""
-    return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return str(spreadsheet_safe(text))
 
 
 def _day(value: str | None) -> date | None:

@@ -216,7 +216,8 @@ export class EventMap {
     });
     marker.once("mouseover", () => {
       // tooltips are made on first hover: thousands of markers need not each carry one
-      marker.bindTooltip(`${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}`, {
+      // a text node, never a string: Leaflet reads a string tooltip as HTML
+      marker.bindTooltip(h("span", {}, `${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}`), {
         direction: "top",
       }).openTooltip();
     });
@@ -330,7 +331,8 @@ export class EventMap {
     for (const zone of zones) {
       const shape = zoneShape(zone, { className: "zone-shape" });
       if (!shape) continue;
-      shape.bindTooltip(zone.name || `zone ${zone.id}`, { sticky: true });
+      // zone names are anyone's text: shown as text, not markup
+      shape.bindTooltip(h("span", { class: "zone-name" }, zone.name || `zone ${zone.id}`), { sticky: true });
       shape.on("click", (e) => {
         L.DomEvent.stopPropagation(e);
         onZoneClick(zone);
