@@ -383,3 +383,37 @@ def test_several_thousand_events_load_cluster_and_are_measured(
         report["fly"] = figures["fly"]
         (SCREENSHOTS / "latency.json").write_text(json.dumps(report, indent=2))
         no_problems(page)
+
+
+# The colour of the basemap canvas under a point of the map (RGBA), read from its pixels.
+BASEMAP_PIXEL_JS = """([lat, lon]) => {
+  const m = window.eventwireDashboard.leaflet;
+  const canvas = document.querySelector('.leaflet-basemap-pane canvas');
+  const box = canvas.getBoundingClientRect();
+  const map = m.getContainer().getBoundingClientRect();
+  const p = m.latLngToContainerPoint([lat, lon]);
+  const x = Math.round((p.x + map.left - box.left) * canvas.width / box.width);
+  const y = Math.round((p.y + map.top - box.top) * canvas.height / box.height);
+  return [...canvas.getContext('2d').getImageData(x, y, 1, 1).data];
+}"""
+LAND = [243, 240, 232, 255]  # the fill of countries in map.js
+
+
+@pytest.mark.parametrize("zoom", [2, 4])
+def test_no_sea_band_across_siberia_and_greenland(base: str, chromium: Any, zoom: int) -> None:
+    """Russia's ring crosses the antimeridian; drawn flat it once cut a strip out of the land
+    from 65°N to 69°N. Inland points of Siberia and Greenland in that strip are land."""
+    page = open_dashboard(chromium, base)
+    inland = [(66.0, 100.0), (67.5, 100.0), (68.5, 130.0), (66.5, 60.0), (67.0, -42.0),
+              (71.5, 100.0), (60.0, 100.0)]
+    tier = "countries-110m.json" if zoom < 4 else "countries-50m.json"
+    for lat, lon in inland:
+        view(page, (lat, lon), zoom)
+        page.wait_for_function(f"() => window.eventwireDashboard.shownTier() === '{tier}'")
+        page.wait_for_timeout(150)
+        assert page.evaluate(BASEMAP_PIXEL_JS, [lat, lon]) == LAND, (lat, lon, zoom)
+    view(page, (70, 100), 2)
+    shoot(page, f"14-arctic-zoom-{zoom}")
+    # the test's own pixel reads make Chromium suggest willReadFrequently; nothing else may warn
+    page.problems[:] = [p for p in page.problems if "willReadFrequently" not in p]
+    no_problems(page)

@@ -249,6 +249,7 @@ async function start() {
 window.eventwireDashboard = {
   state,
   drawn: () => ({ ...map.drawn }),
+  shownTier: () => map.shownTier || null,
   rendered: () => map.rendered.map((r) => ({ ...r, ...map.map.latLngToContainerPoint([r.lat, r.lon]) })),
   clusteredTotal: () =>
     map.index

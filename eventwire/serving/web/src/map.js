@@ -4,6 +4,7 @@
 import L from "leaflet";
 import Supercluster from "supercluster";
 import { feature, mesh } from "topojson-client";
+import { flattenPolygons } from "./antimeridian.js";
 import { colourKey, colourOf } from "./colours.js";
 import { h } from "./dom.js";
 
@@ -105,10 +106,10 @@ export class EventMap {
   /** Country fills, coastlines and borders of one Natural Earth scale, all on one canvas. */
   outlineLayers(topology) {
     const countries = topology.objects.countries;
-    // fills keep Natural Earth's rings as they are (unwrapping a ring can turn it inside out);
-    // only the outlines, which are lines, are unwrapped across the antimeridian
+    // fills are cut into pieces that never jump across the antimeridian (antimeridian.js);
+    // the outlines, which are lines, are unwrapped
     const common = { renderer: this.baseRenderer, interactive: false, smoothFactor: 1.5 };
-    const fill = L.geoJSON(feature(topology, countries), {
+    const fill = L.geoJSON(flattenPolygons(feature(topology, countries)), {
       ...common,
       style: { stroke: false, fillColor: "#f3f0e8", fillOpacity: 1 },
     });
