@@ -209,7 +209,8 @@ export class EventMap {
     const selected = event.id === this.selectedId;
     const marker = L.circleMarker([lat, lon], {
       renderer: this.renderer,
-      radius: Math.min(16, 5 + 2.2 * Math.sqrt((event.mentions || 1) - 1)),
+      // more reports or more dead, a larger mark
+      radius: Math.min(16, 5 + 2.2 * Math.sqrt(Math.max((event.mentions || 1) - 1, event.fatalities || 0))),
       color: selected ? "#111" : "#fff",
       weight: selected ? 3 : 1,
       fillColor: colour,
@@ -217,7 +218,8 @@ export class EventMap {
     });
     marker.once("mouseover", () => {
       // tooltips are made on first hover: thousands of markers need not each carry one
-      marker.bindTooltip(`${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}`, {
+      const dead = event.fatalities ? ` · ${event.fatalities} dead` : "";
+      marker.bindTooltip(`${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}${dead}`, {
         direction: "top",
       }).openTooltip();
     });
