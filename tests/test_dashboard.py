@@ -122,6 +122,13 @@ SYRIA_BOX = (32.3, 35.6, 37.4, 42.4)  # south, west, north, east
 TOKEN = "dashboard-test-token-0123"
 
 
+def copy_of(db: Path, folder: Path, name: str) -> Path:
+    """A test's own copy of a session's stored file, to change or to serve with a token."""
+    copy = folder / name
+    copy.write_bytes(db.read_bytes())
+    return copy
+
+
 def in_syria(lat: float, lon: float) -> bool:
     south, west, north, east = SYRIA_BOX
     return south <= lat <= north and west <= lon <= east
@@ -258,8 +265,7 @@ def test_clicking_an_event_on_the_map_shows_its_evidence(base: str, chromium: An
 def test_a_zone_drawn_around_at_tanf_lists_its_alerts(
     samples_db: Path, chromium: Any, tmp_path: Path
 ) -> None:
-    db = tmp_path / "zones.duckdb"
-    db.write_bytes(samples_db.read_bytes())
+    db = copy_of(samples_db, tmp_path, "zones.duckdb")
     with server(db, token=TOKEN) as base:
         page = open_dashboard(chromium, base)
         page.click("#tab-zones")
@@ -375,8 +381,7 @@ def test_several_thousand_events_load_cluster_and_are_measured(
     """Six thousand events: all load, clusters account for every placed one, and the page's
     interaction latency is measured and written beside the screenshots (not asserted: speed
     is reported by bench/dashboard.py, never gated by a timed test)."""
-    db = tmp_path / "many.duckdb"
-    db.write_bytes(seeded_db.read_bytes())
+    db = copy_of(seeded_db, tmp_path, "many.duckdb")
     total = multiply_events(db, 6000)
     assert total >= 6000
     with server(db) as url:
@@ -506,8 +511,7 @@ def test_the_table_shows_names_not_codes(base: str, chromium: Any) -> None:
 def test_the_phone_table_is_paged_and_the_page_stays_short(
     seeded_db: Path, chromium: Any, tmp_path: Path
 ) -> None:
-    db = tmp_path / "phone.duckdb"
-    db.write_bytes(seeded_db.read_bytes())
+    db = copy_of(seeded_db, tmp_path, "phone.duckdb")
     multiply_events(db, 400)
     with server(db) as url:
         page = open_dashboard(chromium, url, width=390, height=844)
