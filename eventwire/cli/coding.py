@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from eventwire.readers import ReadResult
 
 FORMATS = ("jsonl", "csv")
+FollowOpt = Annotated[bool, typer.Option(
+    "--follow", help="Read each feed item from the page it links to, not the feed's summary.")]
 DateOpt = Annotated[str | None, typer.Option(
     "--date", help="Publication date (YYYY-MM-DD) for inputs that carry none; relative dates "
     "('on Monday') are read against it.")]
@@ -40,6 +42,7 @@ def code(
     no_model: NoModelOpt = False,
     workers: WorkersOpt = None,
     date: DateOpt = None,
+    follow: FollowOpt = False,
 ) -> None:
     """Code articles into events, one JSON object per event."""
     from eventwire.readers import read_inputs
@@ -53,7 +56,7 @@ def code(
 
     def records() -> Iterable[dict[str, object]]:
         nonlocal done, failed
-        items = dated(read_inputs(inputs), default_date)
+        items = dated(read_inputs(inputs, follow=follow), default_date)
         for result in coded(items, no_model, threshold, workers, count_articles(inputs)):
             if isinstance(result, InputError):
                 failed += 1
@@ -119,6 +122,8 @@ def dated(items: Iterable[ReadResult], default: str | None) -> Iterator[ReadResu
 COMMANDS: dict[Callable[..., Any], str] = {
     code: "eventwire code article.txt\n\n"
           "eventwire code corpus/ --format csv --out events.csv\n\n"
-          "cat article.txt | eventwire code - --date 2024-03-05",
+          "cat article.txt | eventwire code - --date 2024-03-05\n\n"
+          "eventwire code https://example.org/news/story.html\n\n"
+          "eventwire code https://example.org/feed.xml --follow",
     places: "eventwire places article.txt",
 }

@@ -344,7 +344,8 @@ def english_only(results: Iterable[ReadResult]) -> Iterator[ReadResult]:
 
 
 def _read_items(inputs: Iterable[str], fetcher: FeedFetcher | None,
-                feed_state: Path | None, limits: Limits) -> Iterator[ReadResult]:
+                feed_state: Path | None, limits: Limits, follow: bool = False
+                ) -> Iterator[ReadResult]:
     items = list(inputs)
     files = []
     for item in items:
@@ -361,7 +362,7 @@ def _read_items(inputs: Iterable[str], fetcher: FeedFetcher | None,
         elif is_url(item):
             if fetcher is None:
                 fetcher = FeedFetcher(state_path=feed_state, limits=limits)
-            yield from fetcher.fetch(item)
+            yield from fetcher.fetch(item, follow=follow)
         else:
             yield from _read_path(Path(item), ids.get(Path(item)), limits)
 
@@ -373,14 +374,17 @@ def read_inputs(
     fetcher: FeedFetcher | None = None,
     check_language: bool = True,
     limits: Limits | None = None,
+    follow: bool = False,
 ) -> Iterator[ReadResult]:
     """Articles and errors from paths, folders, feed URLs and ``-`` (standard input), in order.
 
-    http(s) inputs are RSS/Atom feed URLs, fetched by ``fetcher`` (one is made,
-    keeping ETag/Last-Modified in ``feed_state``, when none is given). Every
-    article gets an id no other article of the run has (:func:`unique_ids`).
+    http(s) inputs are RSS/Atom feeds or article pages, fetched by ``fetcher`` (one is
+    made, keeping ETag/Last-Modified in ``feed_state``, when none is given); with
+    ``follow`` a feed item is read from the page it links to. Every article gets an id
+    no other article of the run has (:func:`unique_ids`).
     """
-    results = unique_ids(_read_items(inputs, fetcher, feed_state, limits or current_limits()))
+    results = unique_ids(_read_items(inputs, fetcher, feed_state, limits or current_limits(),
+                                     follow))
     yield from english_only(results) if check_language else results
 
 
