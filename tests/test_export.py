@@ -159,3 +159,14 @@ def test_mentions_table_exports_records_as_code_prints_them(db: Path, tmp_path: 
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 4 and {r["doc_id"] for r in records} == {"a", "b", "c"}
     assert set(records[0]) >= {"event_id", "evidence", "source", "location"}
+
+
+def test_mentions_join_the_events_export(db: Path, tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    events = pd.read_csv(_export(db, "csv", tmp_path))
+    mentions = pd.read_csv(_export(db, "csv", tmp_path / "m", "--table", "mentions"))
+    assert "mention_id" in mentions.columns
+    joined = mentions.merge(events, on="event_id", suffixes=("", "_event"))
+    assert len(joined) == len(mentions) == 4  # every mention finds its event
+    assert joined.groupby("event_id").size().max() == 2  # the told-twice fight
+    assert (mentions["mention_id"] != mentions["event_id"]).any()

@@ -62,8 +62,10 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
-    """Write records in ``fmt``; returns how many were written."""
+def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str,
+                  extra_columns: tuple[str, ...] = ()) -> int:
+    """Write records in ``fmt``; returns how many were written. ``extra_columns`` are top-level
+    fields outside the record's contract that a CSV should carry first (``mention_id``)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
     count = 0
@@ -72,7 +74,7 @@ def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> i
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
         return count
-    writer = csv.DictWriter(out, fieldnames=csv_columns())
+    writer = csv.DictWriter(out, fieldnames=[*extra_columns, *csv_columns()])
     writer.writeheader()
     for record in records:
         writer.writerow(safe_dict(flatten(record)))
@@ -185,15 +187,17 @@ def _write_geojson(store: Store, filters: EventFilter, out: Path | None,
 
 def _write_mention_records(store: Store, filters: EventFilter, out: Path | None,
                            fmt: str) -> int:
-    """Mentions as ``eventwire code`` prints them (JSON lines, or its flattened CSV)."""
+    """Mentions as ``eventwire code`` prints them (JSON lines, or its flattened CSV), with the
+    id of the real-world event each tells as ``event_id`` (so they join the events export)
+    and their own id as ``mention_id``."""
 
     def records() -> Iterator[dict[str, Any]]:
         for row in _event_rows(store, filters, "mentions"):
             record: dict[str, Any] = json.loads(row["record"])
-            yield record
+            yield {"mention_id": record["event_id"], **record, "event_id": row["event_id"]}
 
     with open_text(out) as handle:
-        return write_records(records(), handle, fmt)
+        return write_records(records(), handle, fmt, extra_columns=("mention_id",))
 
 
 def export_events(store: Store, fmt: str, out: Path | None, filters: EventFilter | None = None,
