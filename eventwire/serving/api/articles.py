@@ -1,0 +1,92 @@
+"""/articles: one stored article with its mentions, and ``POST /articles`` to code and store."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+
+from eventwire.records.errors import InputError
+from eventwire.serving import zones as zones_mod
+from eventwire.serving.api.deps import (
+    ARTICLE_COLUMNS,
+    DB,
+    ERRORS,
+    ID_PATTERN,
+    MENTION_COLUMNS,
+    WRITE_ERRORS,
+    ApiError,
+    _clean,
+    _json,
+    require_token,
+)
+from eventwire.serving.api.models import ArticleDetail, IngestIn, IngestReport
+
+router = APIRouter()
+
+@router.get("/articles/{doc_id:path}", response_model=ArticleDetail, responses=ERRORS)
+def get_article(database: DB,
+                doc_id: Annotated[str, PathParam(pattern=ID_PATTERN)]) -> Response:
+    """One stored article: its metadata, its event mentions and its place mentions."""
+    found = database.rows(
+        f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE doc_id = ?", [doc_id])
+    if not found:
+        raise ApiError(404, "not_found", f"no article {doc_id!r}")
+    mentions = database.rows(
+        f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions WHERE doc_id = ? "
+        "ORDER BY sentence_index, mention_id", [doc_id])
+    places = database.rows(
+        "SELECT start_char, end_char, mention, name, lat, lon, country, admin1, geonameid, "
+        "feature, confidence FROM places WHERE doc_id = ? ORDER BY start_char", [doc_id])
+    return _json({"article": _clean(found[0]), "mentions": [_clean(m) for m in mentions],
+                  "places": [_clean(p) for p in places]})
+
+
+# ------------------------------------------------------------ ingest
+
+def _pipeline(request: Request) -> Any:
+    """The coding pipeline, loaded on the first ingest (it takes seconds), then kept."""
+    pipelines: list[Any] = request.app.state.pipelines
+    if not pipelines:
+        from eventwire.coding.pipeline import Pipeline
+
+        pipelines.append(Pipeline())
+    return pipelines[0]
+
+
+@router.post("/articles", response_model=IngestReport, responses=WRITE_ERRORS,
+          dependencies=[Depends(require_token)])
+def ingest_articles(request: Request, database: DB, body: IngestIn) -> Response:
+    """Code and store articles (as JSONL records), raising zone alerts, like ``ingest``."""
+    from eventwire.readers import english_only
+    from eventwire.readers.jsonl import record_to_article
+    from eventwire.records.model import ArticleResult
+
+    items = [item for n, r in enumerate(body.records, start=1)
+             for item in record_to_article(r.model_dump(exclude_none=True), f"record {n}")]
+    report: dict[str, Any] = {"stored": 0, "skipped": 0, "alerts": 0, "errors": []}
+    with database.write_lock:
+        store = database.store
+        raiser = zones_mod.AlertRaiser(store.con)
+        fresh = []
+        for item in english_only(items):
+            if not isinstance(item, InputError) and store.has_article(item):
+                report["skipped"] += 1
+            else:
+                fresh.append(item)
+        for result in _pipeline(request).run(fresh):
+            if isinstance(result, InputError):
+                store.add_error(result)
+                report["errors"].append(result.to_dict())
+            elif isinstance(result, ArticleResult):
+                if store.add_article(result.article, result.events, result.places):
+                    report["stored"] += 1
+                    report["alerts"] += raiser.article_stored(result.article.doc_id)
+                else:
+                    report["skipped"] += 1
+        report["alerts"] += raiser.check()
+        # one try each now; failures wait for the next ingest, `watch` or `alerts --deliver`
+        zones_mod.deliver_pending(store.con, wait=False, timeout=5.0)
+    return _json(report)
