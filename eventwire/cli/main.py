@@ -175,36 +175,29 @@ def _ingest(
     inputs: list[str], db: Path, no_model: bool, workers: int | None = None
 ) -> dict[str, int]:
     from eventwire.serving.zones import AlertRaiser, deliver_pending
+    from eventwire.store.batches import Batcher
     from eventwire.store.database import Store
 
-    stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
     with Store(db) as store:
         alerts = AlertRaiser(store.con)
+        batcher = Batcher(store, on_stored=lambda _: alerts.check())
 
         def fresh() -> Iterator[ReadResult]:
             """Inputs streamed one by one (never a whole corpus in memory), stored ones skipped."""
             for item in read_inputs(inputs):
                 if isinstance(item, Article) and store.has_article(item):
-                    stats["skipped"] += 1
+                    batcher.stats["skipped"] += 1
                 else:
                     yield item
 
         if not inputs:
-            return stats  # opening the file was the point: it is now at the current schema
-        for result in _coded(fresh(), no_model, workers=workers):
-            if isinstance(result, InputError):
-                store.add_error(result)
-                stats["errors"] += 1
-            else:
-                if store.add_article(result.article, result.events, result.places):
-                    stats["stored"] += 1
-                    stats["wire_copies"] += store.is_wire_copy(result.article.doc_id)
-                    alerts.article_stored(result.article.doc_id)
-                else:
-                    stats["skipped"] += 1
+            return batcher.stats  # opening the file was the point: it is now at the current schema
+        with batcher:
+            for result in _coded(fresh(), no_model, workers=workers):
+                batcher.add(result)
         alerts.check()
         deliver_pending(store.con)
-    return stats
+    return batcher.stats
 
 
 @app.command()

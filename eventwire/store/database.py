@@ -314,6 +314,14 @@ class Store:
                        "(SELECT copy_group FROM articles WHERE doc_id = ?)", [doc_id])
         return bool(row and row[0] > 1)
 
+    def wire_copies_among(self, doc_ids: list[str]) -> int:
+        """How many of these articles repeat another stored article's wire story."""
+        if not doc_ids:
+            return 0
+        row = self.one("SELECT count(*) FROM articles WHERE doc_id IN (SELECT unnest(?)) "
+                       "AND wire_copy_of IS NOT NULL", [doc_ids])
+        return int(row[0]) if row else 0
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for table in ("articles", "mentions", "events", "places", "errors"):

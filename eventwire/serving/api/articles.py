@@ -62,7 +62,7 @@ def ingest_articles(request: Request, database: DB, body: IngestIn) -> Response:
     """Code and store articles (as JSONL records), raising zone alerts, like ``ingest``."""
     from eventwire.readers import english_only
     from eventwire.readers.jsonl import record_to_article
-    from eventwire.records.model import ArticleResult
+    from eventwire.store.batches import Batcher
 
     items = [item for n, r in enumerate(body.records, start=1)
              for item in record_to_article(r.model_dump(exclude_none=True), f"record {n}")]
@@ -76,16 +76,13 @@ def ingest_articles(request: Request, database: DB, body: IngestIn) -> Response:
                 report["skipped"] += 1
             else:
                 fresh.append(item)
-        for result in _pipeline(request).run(fresh):
-            if isinstance(result, InputError):
-                store.add_error(result)
-                report["errors"].append(result.to_dict())
-            elif isinstance(result, ArticleResult):
-                if store.add_article(result.article, result.events, result.places):
-                    report["stored"] += 1
-                    report["alerts"] += raiser.article_stored(result.article.doc_id)
-                else:
-                    report["skipped"] += 1
+        with Batcher(store, size=max(1, len(fresh))) as batcher:  # a request, a transaction
+            for result in _pipeline(request).run(fresh):
+                if isinstance(result, InputError):
+                    report["errors"].append(result.to_dict())
+                batcher.add(result)
+        report["stored"] += batcher.stats["stored"]
+        report["skipped"] += batcher.stats["skipped"]
         report["alerts"] += raiser.check()
         # one try each now; failures wait for the next ingest, `watch` or `alerts --deliver`
         zones_mod.deliver_pending(store.con, wait=False, timeout=5.0)
