@@ -98,11 +98,16 @@ class EventTable:
                             "WHERE mentions.event_id = _moved.old")
             finally:
                 con.unregister("_moved")
-        old_ids = {m.event_id for m in [*settled, *loose] if m.event_id}
+        # events that gained, lost or merged members; a settled event nothing joined is as it
+        # was, and its row (and updated_at) is left alone
+        changed = {event_id for event_id, members in events.items()
+                   if any(m.mention_id not in settled_ids or m.event_id != event_id
+                          for m in members)}
+        old_ids = {m.event_id for event_id in changed for m in events[event_id] if m.event_id}
         self._merged = {old: new_id for new_id, members in events.items()
                         for old in {m.event_id for m in members if m.event_id}
                         if old != new_id}
-        return set(events) | old_ids | broken
+        return changed | old_ids | broken
 
     def recluster_all(self) -> None:
         rows = self.con.execute("SELECT mention_id FROM mentions ORDER BY mention_id").fetchall()
@@ -118,9 +123,12 @@ class EventTable:
         con = self.con
         ids = sorted(event_ids)
         picked = ", ".join(f"b.{c}" for c in EVENT_FROM_MENTION)
+        # only the columns an event takes (a mention's JSON record is most of its bytes)
+        needed = ", ".join(f"m.{c}" for c in dict.fromkeys(
+            ["event_id", "mention_id", "doc_id", "confidence", *EVENT_FROM_MENTION]))
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _fresh AS "
-            "WITH m AS (SELECT m.*, a.published, a.source AS outlet, "
+            f"WITH m AS (SELECT {needed}, a.published, a.source AS outlet, "
             "coalesce(a.copy_group, a.doc_id) AS copy_group FROM mentions m "
             "JOIN articles a USING (doc_id) WHERE m.event_id IN (SELECT unnest(?))), "
             "best AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY "
@@ -149,8 +157,15 @@ class EventTable:
         gone = [r[0] for r in con.execute(
             "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?)) AND event_id NOT IN "
             "(SELECT event_id FROM _fresh) AND deleted_at IS NULL", [ids]).fetchall()]
-        for event_id in gone:
-            con.execute("UPDATE events SET deleted_at = ?, updated_at = ?, merged_into = ?, "
-                        "n_mentions = 0, n_articles = 0, n_sources = 0, n_outlets = 0 "
-                        "WHERE event_id = ?", [now, now, merged.get(event_id), event_id])
+        if gone:
+            con.register("_gone", pa.table({
+                "event_id": pa.array(gone, pa.string()),
+                "merged_into": pa.array([merged.get(e) for e in gone], pa.string())}))
+            try:
+                con.execute("UPDATE events SET deleted_at = ?, updated_at = ?, merged_into = "
+                            "_gone.merged_into, n_mentions = 0, n_articles = 0, n_sources = 0, "
+                            "n_outlets = 0 FROM _gone WHERE events.event_id = _gone.event_id",
+                            [now, now])
+            finally:
+                con.unregister("_gone")
         con.execute("DROP TABLE _fresh")
