@@ -23,12 +23,11 @@ from rich.table import Table
 
 from eventwire import __version__
 from eventwire.data import SAMPLES_DIR
-from eventwire.readers import ReadResult, read_inputs
 from eventwire.records.errors import ErrorCode, EventwireError, InputError
 from eventwire.records.model import Article
-from eventwire.store.export import FORMATS, write_records
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the readers (trafilatura) and exports (pyarrow) load in the commands using them
+    from eventwire.readers import ReadResult
     from eventwire.records.model import ArticleResult
 
 app = typer.Typer(
@@ -120,6 +119,9 @@ def code(
     workers: WorkersOpt = None,
 ) -> None:
     """Code articles into events, one JSON object per event."""
+    from eventwire.readers import read_inputs
+    from eventwire.store.export import FORMATS, write_records
+
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     coded = failed = 0
@@ -143,6 +145,7 @@ def code(
 def places(inputs: InputsArg, out: OutOpt = None) -> None:
     """Find and resolve the place mentions of articles, one JSON object per mention."""
     from eventwire.coding.places import find_places
+    from eventwire.readers import read_inputs
 
     coded = failed = 0
     with _output(out) as handle, _progress() as progress:
@@ -174,6 +177,7 @@ def _store_failure(exc: EventwireError) -> typer.Exit:
 def _ingest(
     inputs: list[str], db: Path, no_model: bool, workers: int | None = None
 ) -> dict[str, int]:
+    from eventwire.readers import read_inputs
     from eventwire.serving.zones import AlertRaiser, deliver_pending
     from eventwire.store.batches import Batcher
     from eventwire.store.database import Store
