@@ -59,6 +59,9 @@ def serve(
         "without one the server is read-only.")] = None,
     query_timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")
                              ] = 10.0,
+    spool: Annotated[Path | None, typer.Option(
+        help="Also store every file moved into this folder (then moved to DIR/done): "
+        "ingest while the server holds the file.", file_okay=False)] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, interactive docs at /docs)."""
     import uvicorn
@@ -69,14 +72,19 @@ def serve(
         raise _fail(f"no database at {db}; run `eventwire ingest INPUT --db {db}` first")
     if token is not None and len(token) < 16:
         raise _fail("a token must be at least 16 characters")
-    with _store(db, read_only=token is None):
+    writes = token is not None or spool is not None
+    if spool is not None:
+        spool.mkdir(parents=True, exist_ok=True)
+    with _store(db, read_only=not writes):
         pass  # refuses, with its code, a file that is locked, not DuckDB or of another schema
     if not is_loopback(host):
         typer.echo(f"warning: listening on {host}: the API is reachable from other machines",
                    err=True)
     mode = "writes need the token" if token else "read-only (no token configured)"
+    if spool is not None:
+        mode += f"; storing files moved into {spool}"
     typer.echo(f"eventwire API on http://{host}:{port} ({mode}); docs at /docs", err=True)
-    app = create_app(db, token=token, query_timeout=query_timeout)
+    app = create_app(db, token=token, query_timeout=query_timeout, spool=spool)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -26,6 +26,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -59,8 +60,9 @@ __all__ = [
 ]
 
 HINTS = {
-    ErrorCode.E030_DB_LOCKED: "another eventwire ingest holds this file; wait for it to finish "
-    "or use another --db",
+    ErrorCode.E030_DB_LOCKED: "wait for it to finish or use another --db; while `eventwire "
+    "serve --token` holds it, send articles with POST /articles or drop files into its "
+    "--spool folder",
     ErrorCode.E031_DB_READ_ONLY: "choose a writable --db path; export and serve can still read "
     "this file",
     ErrorCode.E032_DB_DISK_FULL: "free some space and rerun: every article stored before is kept",
@@ -77,6 +79,8 @@ DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "allow_community_extensions": False,
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
+COMMANDS = ("serve", "ingest", "watch", "demo", "export", "zones", "alerts")
+"""The commands that open a store, named when one of them holds the file."""
 
 
 class StoreError(EventwireError):
@@ -112,6 +116,24 @@ def _classify(exc: BaseException) -> ErrorCode:
     if "not a valid duckdb database" in text or "not a duckdb" in text or "magic" in text:
         return ErrorCode.E033_DB_NOT_DUCKDB
     return ErrorCode.E038_DB_FAILED
+
+
+def holder(message: str) -> str:
+    """Which process holds a locked file, read from DuckDB's error ("... (PID 123)")."""
+    match = re.search(r"\(PID (\d+)\)", message)
+    if not match:
+        return "held by another process"
+    pid = match.group(1)
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return f"held by process {pid}"  # another user's, or gone
+    args = [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
+    words = [Path(a).name if n == 0 else a for n, a in enumerate(args)]
+    if "eventwire.cli" in words or any(w.endswith("eventwire") for w in words[:2]):
+        command = next((w for w in words if w in COMMANDS), "")
+        return f"held by `{('eventwire ' + command).strip()}` (pid {pid})"
+    return f"held by process {pid} ({' '.join(' '.join(words).split())[:80]})"
 
 
 def _short(exc: BaseException) -> str:
@@ -152,6 +174,8 @@ class Store:
             if not os.access(folder, os.W_OK) or (self.path.exists()
                                                  and not os.access(self.path, os.W_OK)):
                 code = ErrorCode.E031_DB_READ_ONLY
+        if code is ErrorCode.E030_DB_LOCKED:
+            return StoreError(code, self.path, holder(str(exc)))
         return StoreError(code, self.path, "" if code is not ErrorCode.E038_DB_FAILED
                           else _short(exc))
 

@@ -12,6 +12,7 @@ bounded, and every bad request gets a 4xx with a JSON body
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ from eventwire.serving.api.deps import (
     ApiError,
     Database,
     _error,
+    shared_pipeline,
 )
+from eventwire.serving.spool import Spool
 
 # ---------------------------------------------------------------- body size limit
 
@@ -108,15 +111,31 @@ def create_app(
     db: Path | str,
     token: str | None = None,
     query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+    spool: Path | str | None = None,
+    spool_every: float = 1.0,
 ) -> FastAPI:
-    """The API over one DuckDB file: read-only without ``token``, writable with it."""
-    database = Database(Path(db), read_only=token is None, query_timeout=query_timeout)
+    """The API over one DuckDB file: read-only without ``token``, writable with it.
+
+    With ``spool``, the server also stores every file moved into that folder
+    (:mod:`eventwire.serving.spool`): the file is this process's to write.
+    """
+    database = Database(Path(db), read_only=token is None and spool is None,
+                        query_timeout=query_timeout)
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if database.closed:  # an app served again after a shutdown
             database.open()
+        drain = None
+        if spool is not None:
+            drain = Spool(Path(spool), database, lambda: shared_pipeline(app.state),
+                          every=spool_every,
+                          report=lambda line: print(line, file=sys.stderr))
+            drain.start()
+        app.state.spool = drain
         yield
+        if drain is not None:
+            drain.stop()
         database.close()
 
     app = FastAPI(

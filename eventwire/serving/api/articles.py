@@ -21,6 +21,7 @@ from eventwire.serving.api.deps import (
     _clean,
     _json,
     require_token,
+    shared_pipeline,
 )
 from eventwire.serving.api.models import ArticleDetail, IngestIn, IngestReport
 
@@ -46,16 +47,6 @@ def get_article(database: DB,
 
 # ------------------------------------------------------------ ingest
 
-def _pipeline(request: Request) -> Any:
-    """The coding pipeline, loaded on the first ingest (it takes seconds), then kept."""
-    pipelines: list[Any] = request.app.state.pipelines
-    if not pipelines:
-        from eventwire.coding.pipeline import Pipeline
-
-        pipelines.append(Pipeline())
-    return pipelines[0]
-
-
 @router.post("/articles", response_model=IngestReport, responses=WRITE_ERRORS,
           dependencies=[Depends(require_token)])
 def ingest_articles(request: Request, database: DB, body: IngestIn) -> Response:
@@ -77,7 +68,7 @@ def ingest_articles(request: Request, database: DB, body: IngestIn) -> Response:
             else:
                 fresh.append(item)
         with Batcher(store, size=max(1, len(fresh))) as batcher:  # a request, a transaction
-            for result in _pipeline(request).run(fresh):
+            for result in shared_pipeline(request.app.state).run(fresh):
                 if isinstance(result, InputError):
                     report["errors"].append(result.to_dict())
                 batcher.add(result)

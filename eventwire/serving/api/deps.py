@@ -232,3 +232,16 @@ def require_token(request: Request,
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         raise ApiError(401, "bad_token", "send Authorization: Bearer TOKEN")
+
+
+def shared_pipeline(state: Any) -> Any:
+    """The server's coding pipeline (``POST /articles`` and the spool), loaded on first use.
+
+    Callers hold the database's ``write_lock`` while they code, so one pipeline serves both.
+    """
+    pipelines: list[Any] = state.pipelines
+    if not pipelines:
+        from eventwire.coding.pipeline import Pipeline
+
+        pipelines.append(Pipeline())
+    return pipelines[0]
