@@ -131,17 +131,14 @@ def list_events(
     if fmt == "parquet":
         sql = f"SELECT {columns} FROM events WHERE {where} {order} LIMIT ?"
         return _parquet(database, sql, params, size)
-    # the page's ids first (only the filter and sort columns are read), then its rows
-    page = database.rows(
-        f"SELECT event_id, {column} AS _key FROM events WHERE {where} {order} LIMIT ?",
-        params)
+    # one query: DuckDB reads the other columns only for the rows of the page
+    page = database.rows(f"SELECT {columns} FROM events WHERE {where} {order} LIMIT ?", params)
     token_out = None
     if len(page) > size:
         page = page[:size]
-        token_out = encode_token({"s": sort.value, "k": _token_key(page[-1]["_key"]),
+        token_out = encode_token({"s": sort.value, "k": _token_key(page[-1][column]),
                                   "id": page[-1]["event_id"]})
-    ids = [r["event_id"] for r in page]
-    events = _rows_by_id(database, ids, column, [r["_key"] for r in page])
+    events = [_clean(row) for row in page]
     headers: dict[str, str] = {}
     next_url = _next_url(request, token_out) if token_out else None
     if next_url:
@@ -173,29 +170,6 @@ def get_event(
         [event_id],
     )
     return _json({"event": _clean(found[0]), "mentions": [_clean(m) for m in mentions]})
-
-
-def _rows_by_id(database: Database, ids: list[str], column: str, keys: list[Any]
-               ) -> list[dict[str, Any]]:
-    """Full rows for a page of ids, in the page's order.
-
-    The range of the page's sort values is given too, so the zone maps of a
-    table stored roughly in that order skip most of it.
-    """
-    if not ids:
-        return []
-    where = f"event_id IN ({', '.join('?' * len(ids))})"
-    params: list[Any] = list(ids)
-    if column != "event_id" and all(k is not None for k in keys):
-        where += f" AND {column} BETWEEN ? AND ?"
-        params += [min(keys), max(keys)]
-    columns = ", ".join(EVENT_COLUMNS)
-    found = {r["event_id"]: r for r in database.rows(
-        f"SELECT {columns} FROM events WHERE {where}", params)}
-    return [_clean(found[i]) for i in ids if i in found]
-
-
-# ---------------------------------------------------------------- formats
 
 
 def _csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
