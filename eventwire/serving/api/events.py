@@ -131,8 +131,11 @@ def list_events(
     if fmt == "parquet":
         sql = f"SELECT {columns} FROM events WHERE {where} {order} LIMIT ?"
         return _parquet(database, sql, params, size)
-    # one query: DuckDB reads the other columns only for the rows of the page
-    page = database.rows(f"SELECT {columns} FROM events WHERE {where} {order} LIMIT ?", params)
+    # the page's rows are chosen on the filter and sort columns alone, then only those rows'
+    # other columns are read (a radius query may match thousands of events)
+    page = database.rows(
+        f"SELECT {columns} FROM events WHERE rowid IN (SELECT rowid FROM events WHERE {where} "
+        f"{order} LIMIT ?) {order}", params)
     token_out = None
     if len(page) > size:
         page = page[:size]
