@@ -1,6 +1,8 @@
 """Storing a chunk of articles per transaction gives the events, ids and counts that storing
 them one at a time gives: on generated stories told by several outlets, and on articles
-coded by the real pipeline through ``eventwire ingest``."""
+coded by the real pipeline through ``eventwire ingest``. Live events are compared (as
+``test_kill`` does): one article at a time leaves rows for events that a later article
+merged into another, which a chunk holding both never makes."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ import random
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from test_kill import _corpus, _state
 
 from eventwire.coding.pipeline import Pipeline
 from eventwire.quality.coded_stories import make_batch
@@ -19,26 +21,6 @@ from eventwire.readers import read_inputs
 from eventwire.records.model import ArticleResult
 from eventwire.store.batches import Batcher
 from eventwire.store.database import Coded, Store
-
-
-def _state(db: Path) -> dict[str, Any]:
-    """What storing must reproduce, timestamps aside.
-
-    Live events only: one article at a time leaves rows for events that a later article
-    merged into another (``deleted_at`` set), which a chunk holding both never makes.
-    """
-    with Store(db, read_only=True) as store:
-        def rows(sql: str) -> list[tuple[Any, ...]]:
-            return store.con.execute(sql).fetchall()
-
-        return {
-            "articles": rows("SELECT doc_id, wire_copy_of, copy_group, n_mentions FROM articles "
-                             "ORDER BY doc_id"),
-            "mentions": rows("SELECT mention_id, event_id FROM mentions ORDER BY mention_id"),
-            "events": rows("SELECT event_id, n_mentions, n_articles, n_sources, n_outlets, "
-                           "anchor_mention_id, first_reported, last_reported, cameo, lat, lon "
-                           "FROM events WHERE deleted_at IS NULL ORDER BY event_id"),
-        }
 
 
 def _one_by_one(db: Path, items: list[Coded]) -> None:
@@ -103,8 +85,6 @@ def test_ingest_in_chunks_equals_storing_each_coded_article(tmp_path: Path,
 
 @pytest.fixture
 def kill_corpus(tmp_path: Path) -> Path:
-    from test_kill import _corpus
-
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in _corpus()) + "\n", encoding="utf-8")
     return path

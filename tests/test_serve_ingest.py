@@ -12,8 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from test_api_server import Server, eventwire
-from test_batches import _state
-from test_kill import _corpus
+from test_kill import _corpus, _state
 
 from eventwire.serving.spool import wait_drained
 
