@@ -156,9 +156,9 @@ class Executor:
         yield from results
 
     def _run_here(self, chunks: Iterable[list[Item]]) -> Iterator[Result]:
-        self.start()
+        if self._local is None:
+            self._local = self.settings.pipeline()
         pipeline = self._local
-        assert pipeline is not None
         for chunk in chunks:
             before = Counter(pipeline.counts)
             yield from pipeline.run(chunk, batch_size=len(chunk))
