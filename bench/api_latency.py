@@ -1,11 +1,13 @@
 """Latency of the HTTP API on a large database, from a load client in its own process.
 
 Starts ``eventwire serve`` on a free loopback port, sends a bounded number of
-requests of each kind (one at a time, so the figures are latencies, not
-throughput), and prints p50/p95/max in milliseconds as JSON.
+requests of each kind from ``--clients`` clients at once (each waits for its answer
+before sending the next), and prints p50/p95/max in milliseconds and the requests
+answered per second as JSON. One client gives latencies; eight show whether the server
+answers in parallel.
 
     .venv/bin/python bench/make_events_db.py /tmp/eventwire-1m.duckdb
-    .venv/bin/python bench/api_latency.py /tmp/eventwire-1m.duckdb --requests 200
+    .venv/bin/python bench/api_latency.py /tmp/eventwire-1m.duckdb --requests 200 --clients 8
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -60,11 +64,55 @@ def queries(kind: str, rng: random.Random) -> str:
     raise ValueError(kind)
 
 
+KINDS = ("filtered", "radius", "stats_day", "stats_day_all")
+
+
+def measure(base: str, kind: str, requests: int, clients: int, time_limit: float
+            ) -> dict[str, float]:
+    """``requests`` of one kind shared among ``clients`` threads, each with its own client."""
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + time_limit
+
+    def client_loop(number: int) -> None:
+        nonlocal errors
+        rng = random.Random(7 + number)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for _ in range(2):  # warm the caches as a running server would be
+                client.get(queries(kind, rng))
+            for _ in range(requests // clients):
+                if time.monotonic() > deadline:
+                    break
+                url = queries(kind, rng)
+                t0 = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - t0) * 1000
+                with lock:
+                    times.append(elapsed)
+                    errors += response.status_code != 200
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client_loop, range(clients)))
+    seconds = time.perf_counter() - started
+    times.sort()
+    return {
+        "requests": len(times), "errors": errors, "clients": clients,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+        "max_ms": round(times[-1], 1),
+        "requests_per_second": round(len(times) / seconds, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("db", type=Path)
     parser.add_argument("--requests", type=int, default=200, help="per kind of query")
+    parser.add_argument("--clients", type=int, default=1, help="clients sending at once")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per kind")
+    parser.add_argument("--kinds", default=",".join(KINDS))
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -74,27 +122,8 @@ def main() -> None:
     report: dict[str, dict[str, float]] = {}
     try:
         wait_ready(base)
-        rng = random.Random(7)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            for kind in ("filtered", "radius", "stats_day", "stats_day_all"):
-                for _ in range(5):  # warm the caches as a running server would be
-                    client.get(queries(kind, rng))
-                times, errors, started = [], 0, time.monotonic()
-                for _ in range(args.requests):
-                    if time.monotonic() - started > args.time_limit:
-                        break
-                    url = queries(kind, rng)
-                    t0 = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - t0) * 1000)
-                    errors += response.status_code != 200
-                times.sort()
-                report[kind] = {
-                    "requests": len(times), "errors": errors,
-                    "p50_ms": round(statistics.median(times), 1),
-                    "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-                    "max_ms": round(times[-1], 1),
-                }
+        for kind in args.kinds.split(","):
+            report[kind] = measure(base, kind, args.requests, args.clients, args.time_limit)
     finally:
         server.terminate()
         server.wait(10)

@@ -1,67 +1,75 @@
-"""How fast already-coded events go into the store: events/s through ``Store.add_batch``.
+"""How fast already-coded events go into the store, and whether it stays fast as it grows.
 
-Generates articles with coded events (no parser involved): stories told by several
-outlets, so matching across articles has real work to do, over many days and places.
+Generates articles with coded events (no parser involved, ``eventwire.quality.coded_stories``):
+stories told by several outlets, so matching across articles has real work to do, over many
+days and places. Two figures:
 
-    .venv/bin/python bench/store_speed.py [--events 100000] [--batch 500]
+- ``batched``: events/s through ``Store.add_batch`` with ``--batch`` articles a transaction;
+- ``ingest``: CPU ms per article in chunks of ``--chunk`` articles (what ``eventwire ingest``
+  does), per tenth of the run, so a cost that grows with the store shows. ``--start-events``
+  first fills the store (batched, not timed) to see the cost at a larger size.
+
+    .venv/bin/python bench/store_speed.py [--events 100000] [--batch 500] [--chunk 16]
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from eventwire.records.model import Actor, Article, Event, Evidence, Place
-from eventwire.store.database import Coded, Store
-
-COUNTRIES = ["MLI", "IRQ", "SYR", "COD", "YEM", "NGA", "AFG", "SOM", "SDN", "UKR", "MMR", "ETH",
-             "LBY", "PAK", "IND", "MEX", "COL", "BRA", "PHL", "NER"]
-# 400 synthetic towns, 20 per country, spread over a few degrees
-TOWNS = [(f"Town{c}{k}", -30 + 3 * i + (k % 5) * 0.6, -60 + 9 * i + (k // 5) * 0.7, c)
-         for i, c in enumerate(COUNTRIES) for k in range(20)]
-CODES = ["190", "193", "183", "195", "141", "173", "040", "036", "112", "130"]
-AGENTS = ["MIL", "REB", "GOV", "COP", "INS", "PPL"]
-WORDS = ("market checkpoint convoy village school hospital district border station bridge "
-         "camp base airport mosque church road river valley hill square").split()
+from eventwire.quality.coded_stories import make_batch
+from eventwire.store.batches import STORE_CHUNK
+from eventwire.store.database import Store
 
 
-def make_batch(rng: random.Random, start: int, articles: int, per_article: int) -> list[Coded]:
-    """Articles that each report ``per_article`` stories of their day; about one story in
-    three is told by two or more articles."""
-    batch = []
-    for n in range(start, start + articles):
-        doc_id = f"doc{n:07d}"
-        day_number = n // 200  # 200 articles a day
-        day = f"{2020 + day_number // 336}-{1 + day_number // 28 % 12:02d}-" \
-              f"{1 + day_number % 28:02d}"
-        events = []
-        for k in range(per_article):
-            story = day_number * 1000 + rng.randrange(1000)  # a thousand stories a day
-            town = TOWNS[story % len(TOWNS)]
-            code = CODES[(story // 10) % len(CODES)]
-            src = Actor(text="x", code=town[3] + AGENTS[story % 6], country=town[3],
-                        agent=AGENTS[story % 6])
-            sentence = (f"Forces attacked the {WORDS[story % len(WORDS)]} near {town[0]} "
-                        f"in story {story}, officials said.")
-            key = f"{doc_id}|{k}"
-            events.append(Event(
-                doc_id=doc_id, cameo=code, cameo_root=code[:2], source=src, target=None,
-                evidence=Evidence(sentence, k, 40 * k, 40 * k + len(sentence), "attacked"),
-                confidence=0.5 + (story % 50) / 100, coder="bench", date=day,
-                date_precision="day", plover="ASSAULT", quad_class=4, goldstein=-10.0,
-                location=Place(town[0], town[1], town[2], town[3], None, None, "city"),
-                location_precision="city",
-                event_id=hashlib.sha1(key.encode()).hexdigest()[:20]))
-        text = f"Article {n}: " + " ".join(e.evidence.sentence for e in events)
-        article = Article(doc_id=doc_id, text=text, body=text, published=day,
-                          source=f"outlet{n % 40}", url=f"https://news.example.org/{n}")
-        batch.append(Coded(article, events, []))
-    return batch
+def batched(db: Path, events: int, per_article: int, size: int) -> dict[str, Any]:
+    rng = random.Random(1)
+    n_articles = events // per_article
+    batches = [make_batch(rng, start, min(size, n_articles - start), per_article)
+               for start in range(0, n_articles, size)]
+    started, cpu = time.perf_counter(), time.process_time()
+    with Store(db) as store:
+        for batch in batches:
+            store.add_batch(batch)
+        counts = store.counts()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {
+        "events_stored": counts["mentions"], "articles": counts["articles"],
+        "cross_article_events": counts["events"], "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2), "events_per_second": round(counts["mentions"] / seconds),
+        "events_per_cpu_second": round(counts["mentions"] / cpu),
+        "articles_per_transaction": size, "file_mb": round(db.stat().st_size / 2**20, 1),
+    }
+
+
+def chunked(db: Path, start_events: int, events: int, per_article: int, chunk: int
+            ) -> dict[str, Any]:
+    """CPU ms per article storing in chunks, per tenth of the run."""
+    rng = random.Random(2)
+    first = start_events // per_article
+    n_articles = events // per_article
+    with Store(db) as store:
+        for start in range(0, first, 500):  # fill the store first, not timed
+            store.add_batch(make_batch(rng, start, min(500, first - start), per_article))
+        tenths: list[float] = []
+        step = max(chunk, n_articles // 10)
+        for part in range(first, first + n_articles, step):
+            batches = [make_batch(rng, s, min(chunk, part + step - s), per_article)
+                       for s in range(part, min(part + step, first + n_articles), chunk)]
+            cpu = time.process_time()
+            for batch in batches:
+                store.add_batch(batch)
+            done = sum(len(b) for b in batches)
+            tenths.append(round((time.process_time() - cpu) * 1000 / done, 2))
+        mentions = store.counts()["mentions"]
+    return {"articles_per_transaction": chunk, "store_events_at_start": start_events,
+            "store_events_at_end": mentions, "cpu_ms_per_article_by_tenth": tenths,
+            "cpu_ms_per_article": round(sum(tenths) / len(tenths), 2)}
 
 
 def main() -> None:
@@ -69,26 +77,22 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--per-article", type=int, default=5)
     parser.add_argument("--batch", type=int, default=500, help="articles per transaction")
+    parser.add_argument("--chunk", type=int, default=STORE_CHUNK,
+                        help="articles per transaction in the ingest-like run")
+    parser.add_argument("--chunk-events", type=int, default=20_000,
+                        help="events stored in the ingest-like run")
+    parser.add_argument("--start-events", type=int, default=0,
+                        help="events in the store before the ingest-like run")
+    parser.add_argument("--skip-batched", action="store_true")
     args = parser.parse_args()
-    rng = random.Random(1)
-    n_articles = args.events // args.per_article
-    batches = [make_batch(rng, start, min(args.batch, n_articles - start), args.per_article)
-               for start in range(0, n_articles, args.batch)]
+    report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        started = time.perf_counter()
-        with Store(db) as store:
-            for batch in batches:
-                store.add_batch(batch)
-            counts = store.counts()
-        seconds = time.perf_counter() - started
-        size = db.stat().st_size
-    print(json.dumps({
-        "events_stored": counts["mentions"], "articles": counts["articles"],
-        "cross_article_events": counts["events"], "seconds": round(seconds, 2),
-        "events_per_second": round(counts["mentions"] / seconds),
-        "articles_per_transaction": args.batch, "file_mb": round(size / 2**20, 1),
-    }, indent=2))
+        if not args.skip_batched:
+            report["batched"] = batched(Path(tmp) / "batched.duckdb", args.events,
+                                        args.per_article, args.batch)
+        report["ingest"] = chunked(Path(tmp) / "chunked.duckdb", args.start_events,
+                                   args.chunk_events, args.per_article, args.chunk)
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def test_ingest_twice_adds_nothing_and_export_reads_back(tmp_path: Path) -> None
                                    "mentions"])
     lines = exported.stdout.splitlines()
     assert len(lines) == counts[1][0]  # type: ignore[index]
-    assert tuple(json.loads(lines[0])) == EVENT_FIELDS
+    assert tuple(json.loads(lines[0])) == ("mention_id", *EVENT_FIELDS)  # joins the events
 
 
 def test_the_installed_program_reads_stdin() -> None:

@@ -91,7 +91,9 @@ def test_locked_by_another_process(tmp_path: Path) -> None:
         assert _code(db, read_only=True) is ErrorCode.E030_DB_LOCKED
         result = runner.invoke(app, ["export", "--db", str(db)])
         assert result.exit_code == 2
-        assert "another eventwire ingest holds this file" in result.stderr
+        assert f"held by process {holder.pid} (python" in result.stderr  # who holds it
+        assert "wait for it to finish" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
     finally:
         holder.kill()
         holder.wait()

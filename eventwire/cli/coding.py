@@ -51,12 +51,12 @@ def code(
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
-    default_date = _default_date(date)
+    publication = checked_day(date)
     done = failed = 0
 
     def records() -> Iterable[dict[str, object]]:
         nonlocal done, failed
-        items = dated(read_inputs(inputs, follow=follow), default_date)
+        items = dated(read_inputs(inputs, follow=follow), publication)
         for result in coded(items, no_model, threshold, workers, count_articles(inputs)):
             if isinstance(result, InputError):
                 failed += 1
@@ -96,7 +96,7 @@ def places(inputs: InputsArg, out: OutOpt = None) -> None:
     exit_status(done, failed)
 
 
-def _default_date(value: str | None) -> str | None:
+def checked_day(value: str | None) -> str | None:
     from eventwire.records.errors import EventwireError
     from eventwire.records.queries import query_date
 

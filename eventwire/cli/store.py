@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eventwire import __version__
+from eventwire.cli.coding import DateOpt, FollowOpt, checked_day, dated
 from eventwire.cli.common import (
     DEFAULT_DB,
     NoModelOpt,
@@ -21,7 +22,7 @@ from eventwire.cli.common import (
     fail,
 )
 from eventwire.data import SAMPLES_DIR
-from eventwire.records.errors import STORE_CODES, EventwireError, InputError
+from eventwire.records.errors import STORE_CODES, EventwireError
 from eventwire.records.model import Article
 
 if TYPE_CHECKING:
@@ -29,41 +30,35 @@ if TYPE_CHECKING:
 
 
 def _ingest(
-    inputs: list[str], db: Path, no_model: bool, workers: int | None = None
+    inputs: list[str], db: Path, no_model: bool, workers: int | None = None,
+    default_date: str | None = None, follow: bool = False,
 ) -> dict[str, int]:
     from eventwire.readers import read_inputs
     from eventwire.readers.counting import count_articles
     from eventwire.serving.zones import AlertRaiser, deliver_pending
+    from eventwire.store.batches import Batcher
     from eventwire.store.database import Store
 
-    stats = {"stored": 0, "skipped": 0, "errors": 0, "wire_copies": 0}
     with Store(db) as store:
         alerts = AlertRaiser(store.con)
+        batcher = Batcher(store, on_stored=lambda _: alerts.check())
 
         def fresh() -> Iterator[ReadResult]:
             """Inputs streamed one by one (never a whole corpus in memory), stored ones skipped."""
-            for item in read_inputs(inputs):
+            for item in dated(read_inputs(inputs, follow=follow), default_date):
                 if isinstance(item, Article) and store.has_article(item):
-                    stats["skipped"] += 1
+                    batcher.stats["skipped"] += 1
                 else:
                     yield item
 
         if not inputs:
-            return stats  # opening the file was the point: it is now at the current schema
-        for result in coded(fresh(), no_model, workers=workers, total=count_articles(inputs)):
-            if isinstance(result, InputError):
-                store.add_error(result)
-                stats["errors"] += 1
-            else:
-                if store.add_article(result.article, result.events, result.places):
-                    stats["stored"] += 1
-                    stats["wire_copies"] += store.is_wire_copy(result.article.doc_id)
-                    alerts.article_stored(result.article.doc_id)
-                else:
-                    stats["skipped"] += 1
+            return batcher.stats  # opening the file was the point: it is now at the current schema
+        with batcher:
+            for result in coded(fresh(), no_model, workers=workers, total=count_articles(inputs)):
+                batcher.add(result)
         alerts.check()
         deliver_pending(store.con)
-    return stats
+    return batcher.stats
 
 
 def ingest(
@@ -75,6 +70,8 @@ def ingest(
     db: Annotated[Path, typer.Option(help="DuckDB file to write.")] = DEFAULT_DB,
     no_model: NoModelOpt = False,
     workers: WorkersOpt = None,
+    date: DateOpt = None,
+    follow: FollowOpt = False,
 ) -> None:
     """Code articles and store articles, mentions, events, places and errors in a DuckDB file.
 
@@ -82,7 +79,7 @@ def ingest(
     a crash completes the batch without duplicates.
     """
     try:
-        stats = _ingest(inputs or [], db, no_model, workers)
+        stats = _ingest(inputs or [], db, no_model, workers, checked_day(date), follow)
     except EventwireError as exc:
         if exc.code in STORE_CODES:
             raise fail(exc) from None

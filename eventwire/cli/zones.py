@@ -64,6 +64,9 @@ def serve(
         envvar="EVENTWIRE_BASE_URL", help="Public address of the API (https://events.example.org) "
         "for next-page links; without it links are relative. Never taken from a request.")
                         ] = None,
+    spool: Annotated[Path | None, typer.Option(
+        help="Also store every file moved into this folder (then moved to DIR/done): "
+        "ingest while the server holds the file.", file_okay=False)] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, interactive docs at /docs)."""
     import uvicorn
@@ -74,14 +77,20 @@ def serve(
         raise _fail(f"no database at {db}; run `eventwire ingest INPUT --db {db}` first")
     if token is not None and len(token) < 16:
         raise _fail("a token must be at least 16 characters")
-    with _store(db, read_only=token is None):
+    writes = token is not None or spool is not None
+    if spool is not None:
+        spool.mkdir(parents=True, exist_ok=True)
+    with _store(db, read_only=not writes):
         pass  # refuses, with its code, a file that is locked, not DuckDB or of another schema
     if not is_loopback(host):
         typer.echo(f"warning: listening on {host}: the API is reachable from other machines",
                    err=True)
     mode = "writes need the token" if token else "read-only (no token configured)"
+    if spool is not None:
+        mode += f"; storing files moved into {spool}"
     typer.echo(f"eventwire API on http://{host}:{port} ({mode}); docs at /docs", err=True)
-    app = create_app(db, token=token, query_timeout=query_timeout, base_url=base_url)
+    app = create_app(db, token=token, query_timeout=query_timeout, spool=spool,
+                     base_url=base_url)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -4,9 +4,10 @@ Each worker builds one ``Pipeline`` (spaCy, the classifier, the tables) when it 
 and codes chunks of articles with it; what comes back is plain records (articles,
 events, place mentions), never spaCy objects. Reading stays in the calling process, and
 only a few chunks per worker are in flight, so a corpus streams through in constant
-memory. With one worker, or an input of a single chunk (where starting workers would
-cost more than it saves), everything runs in the calling process; the output is the
-same either way (``tests/test_executor.py`` checks it).
+memory. With one worker everything runs in the calling process; with more, the calling
+process only reads and hands out work, and never loads a pipeline of its own (``start``
+asks one worker whether its pipeline loaded, so a missing model still fails before any
+work). The output is the same either way (``tests/test_executor.py`` checks it).
 
 Workers die with the process that started them, even when it is killed outright
 (``kill -9`` leaves no chance to shut the pool down): on Linux the kernel sends
@@ -29,10 +30,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, islice
+from typing import TYPE_CHECKING
 
-from eventwire.coding.pipeline import Pipeline
-from eventwire.records.errors import InputError
+from eventwire.records.errors import ErrorCode, EventwireError, InputError
 from eventwire.records.model import Article, ArticleResult
+
+if TYPE_CHECKING:  # spaCy and the models load in whichever process codes
+    from eventwire.coding.pipeline import Pipeline
 
 Item = Article | InputError
 Result = ArticleResult | InputError
@@ -58,11 +62,14 @@ class Settings:
     prefilter: bool = True
 
     def pipeline(self) -> Pipeline:
+        from eventwire.coding.pipeline import Pipeline
+
         return Pipeline(use_model=self.use_model, threshold=self.threshold,
                         prefilter=self.prefilter)
 
 
 _worker_pipeline: Pipeline | None = None
+_worker_error: tuple[str, str] | None = None
 
 
 PR_SET_PDEATHSIG = 1
@@ -89,15 +96,25 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _start_worker(settings: Settings, parent: int | None = None) -> None:
-    """Load the models once per worker process, which ends when its parent does."""
-    global _worker_pipeline
+    """Load the models once per worker process, which ends when its parent does; a failure
+    is kept for ``_ready`` to report."""
+    global _worker_pipeline, _worker_error
     if parent is not None:
         _die_with_parent(parent)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    _worker_pipeline = settings.pipeline()
+    try:
+        _worker_pipeline = settings.pipeline()
+    except EventwireError as exc:
+        _worker_error = (exc.code.value, exc.detail)
+
+
+def _ready() -> tuple[str, str] | None:
+    return _worker_error
 
 
 def _code_chunk(chunk: list[Item]) -> tuple[list[Result], Counter[str]]:
+    if _worker_error is not None:
+        raise EventwireError(ErrorCode(_worker_error[0]), _worker_error[1])
     assert _worker_pipeline is not None, "worker started without its pipeline"
     before = Counter(_worker_pipeline.counts)
     results = list(_worker_pipeline.run(chunk, batch_size=len(chunk)))
@@ -113,32 +130,62 @@ class Executor:
         self.workers = max(1, workers if workers is not None else default_workers())
         self.counts: Counter[str] = Counter()
         self._local: Pipeline | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
-        """Load the models in this process now, so a missing model fails before any work."""
-        if self._local is None:
-            self._local = self.settings.pipeline()
+        """Load the models now (in the workers when there are several), so a missing model
+        fails before any work."""
+        if self.workers == 1:
+            if self._local is None:
+                self._local = self.settings.pipeline()
+            return
+        pool = self._start_pool()
+        error = pool.submit(_ready).result()
+        if error is not None:
+            self.close()
+            raise EventwireError(ErrorCode(error[0]), error[1])
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")  # onnxruntime's threads do not fork
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                             initializer=_start_worker,
+                                             initargs=(self.settings, os.getpid()))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes (``run`` does it when its input ends)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def run(self, items: Iterable[Item], chunk_size: int = CHUNK_SIZE) -> Iterator[Result]:
         """Results in input order, whatever the number of workers."""
         chunks = _chunks(items, chunk_size)
+        if self.workers == 1:
+            yield from self._run_here(chunks)
+            return
         first = next(chunks, None)
         if first is None:
+            self.close()
             return
-        second = next(chunks, None) if self.workers > 1 else None
-        if second is None:
-            yield from self._run_here(chain([first], chunks))
-            return
-        context = multiprocessing.get_context("spawn")  # onnxruntime's threads do not fork
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(self.settings, os.getpid())) as pool:
+        if self._pool is None:  # not started: one chunk is coded here, cheaper than workers
+            second = next(chunks, None)
+            if second is None:
+                yield from self._run_here([first])
+                return
+            chunks = chain([second], chunks)
+        pool = self._start_pool()
+        try:
             pending: deque[Future[tuple[list[Result], Counter[str]]]] = deque()
-            for chunk in chain([first, second], chunks):
+            for chunk in chain([first], chunks):
                 pending.append(pool.submit(_code_chunk, chunk))
                 if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
                     yield from self._collect(pending.popleft())
             while pending:
                 yield from self._collect(pending.popleft())
+        finally:
+            self.close()
 
     def _collect(self, future: Future[tuple[list[Result], Counter[str]]]) -> Iterator[Result]:
         results, counts = future.result()
@@ -146,9 +193,9 @@ class Executor:
         yield from results
 
     def _run_here(self, chunks: Iterable[list[Item]]) -> Iterator[Result]:
-        self.start()
+        if self._local is None:
+            self._local = self.settings.pipeline()
         pipeline = self._local
-        assert pipeline is not None
         for chunk in chunks:
             before = Counter(pipeline.counts)
             yield from pipeline.run(chunk, batch_size=len(chunk))

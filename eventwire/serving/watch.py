@@ -16,7 +16,7 @@ from pathlib import Path
 from eventwire.coding.pipeline import Pipeline
 from eventwire.readers import ReadResult, read_inputs
 from eventwire.records.errors import InputError
-from eventwire.records.model import Article, ArticleResult
+from eventwire.records.model import Article
 from eventwire.serving.zones import AlertRaiser, deliver_pending
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -46,6 +46,7 @@ class Watcher:
         self.pipeline = Pipeline(use_model=use_model)
 
     def cycle(self) -> dict[str, int]:
+        from eventwire.store.batches import Batcher
         from eventwire.store.database import Store
 
         stats = {"stored": 0, "skipped": 0, "errors": 0, "alerts": 0, "delivered": 0,
@@ -61,17 +62,16 @@ class Watcher:
                     else:
                         yield item
 
-            for result in self.pipeline.run(fresh()):
-                if isinstance(result, InputError):
-                    self.report(result.message)
-                    store.add_error(result)
-                    stats["errors"] += 1
-                elif isinstance(result, ArticleResult):
-                    if store.add_article(result.article, result.events, result.places):
-                        stats["stored"] += 1
-                        stats["alerts"] += raiser.article_stored(result.article.doc_id)
-                    else:
-                        stats["skipped"] += 1
+            def alert(_: list[str]) -> None:
+                stats["alerts"] += raiser.check()
+
+            with Batcher(store, on_stored=alert) as batcher:
+                for result in self.pipeline.run(fresh()):
+                    if isinstance(result, InputError):
+                        self.report(result.message)
+                    batcher.add(result)
+            for key in ("stored", "skipped", "errors"):
+                stats[key] += batcher.stats[key]
             sent = deliver_pending(store.con)
             stats["delivered"], stats["failed"] = sent["delivered"], sent["failed"]
         return stats

@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from eventwire.data import DATA_DIR
+from eventwire.records.geometry import EARTH_RADIUS_KM
 from eventwire.records.geometry import haversine_km as distance_km
 
 DATA = DATA_DIR / "event_families.tsv"
@@ -48,6 +49,7 @@ WORD = re.compile(r"[^\W\d_]+")
 # would chain a month of daily clashes in one town into one event. A week is read loosely.
 SLACK = {"day": 0, "week": 3}
 NEAR_KM = {"point": 50.0, "city": 50.0, "region": 200.0}
+KM_PER_DEGREE_LAT = EARTH_RADIUS_KM * math.pi / 180
 STOPWORDS = frozenset(
     "a an the and or but of in on at to for from by with as into after before over near "
     "said says say told tells according its it his her their they he she we i you this that "
@@ -225,6 +227,8 @@ def _place_verdict(a: Mention, b: Mention) -> int:
     if any(limit is None for limit in limits):
         return 0  # country-level places: only the country could be compared
     near = max(limit for limit in limits if limit is not None)
+    if abs(a.lat - b.lat) * KM_PER_DEGREE_LAT > near * 1.001:
+        return -1  # farther apart north-south alone (a great circle is never shorter)
     return 1 if distance_km(a.lat, a.lon, b.lat, b.lon) <= near else -1
 
 
