@@ -54,9 +54,9 @@ EVENT_COLUMNS = (
     "event_id", "date", "date_precision", "cameo", "cameo_root", "plover", "plover_mode",
     "quad_class", "goldstein", "source_name", "source_code", "source_country", "source_agent",
     "target_name", "target_code", "target_country", "target_agent", "place_name", "lat", "lon",
-    "place_country", "admin1", "geonameid", "place_precision", "sentence", "confidence",
-    "n_mentions", "n_articles", "n_sources", "first_reported", "last_reported", "added_at",
-    "updated_at", "deleted_at",
+    "place_country", "admin1", "admin1_code", "admin2", "admin2_code", "geonameid",
+    "place_precision", "sentence", "confidence", "n_mentions", "n_articles", "n_sources",
+    "first_reported", "last_reported", "added_at", "updated_at", "deleted_at",
 )
 MENTION_COLUMNS = (
     "mention_id", "event_id", "doc_id", "sentence_index", "start_char", "end_char", "trigger",
@@ -64,7 +64,8 @@ MENTION_COLUMNS = (
     "plover_mode", "quad_class", "goldstein", "source_text", "source_name", "source_code",
     "source_country", "source_agent", "target_text", "target_name", "target_code",
     "target_country", "target_agent", "place_name", "lat", "lon", "place_country", "admin1",
-    "geonameid", "place_precision", "coder", "added_at", "updated_at",
+    "admin1_code", "admin2", "admin2_code", "geonameid", "place_precision", "coder", "added_at",
+    "updated_at",
 )
 ARTICLE_COLUMNS = (
     "doc_id", "title", "published", "url", "source", "language", "text_sha1", "wire_copy_of",

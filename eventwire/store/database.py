@@ -40,9 +40,10 @@ import pyarrow as pa
 from eventwire.records.errors import MESSAGES, ErrorCode, EventwireError, InputError
 from eventwire.records.model import Article, Event, PlaceMention
 from eventwire.store.dedup import Mention, cluster, date_window, family_of
+from eventwire.store.migrations import ADMIN_COLUMNS, admin_values
 from eventwire.store.wirecopies import WireCopyIndex, signature_bytes, signature_from_bytes
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # column name -> DuckDB type, in table order; docs/schema.md is checked against these
 TABLES: dict[str, dict[str, str]] = {
@@ -68,6 +69,7 @@ TABLES: dict[str, dict[str, str]] = {
         "record": "JSON", "added_at": "TIMESTAMP", "updated_at": "TIMESTAMP",
         "source_backer": "VARCHAR", "target_backer": "VARCHAR", "feature": "VARCHAR",
         "family": "VARCHAR", "day_lo": "DATE", "day_hi": "DATE",
+        **ADMIN_COLUMNS,
     },
     "events": {
         "event_id": "VARCHAR", "date": "VARCHAR", "date_precision": "VARCHAR",
@@ -85,12 +87,14 @@ TABLES: dict[str, dict[str, str]] = {
         "feature": "VARCHAR", "source_text": "VARCHAR", "target_text": "VARCHAR",
         "source_backer": "VARCHAR", "target_backer": "VARCHAR", "doc_id": "VARCHAR",
         "trigger": "VARCHAR", "coder": "VARCHAR",
+        **ADMIN_COLUMNS,
     },
     "places": {
         "doc_id": "VARCHAR", "start_char": "INTEGER", "end_char": "INTEGER",
         "mention": "VARCHAR", "name": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
         "country": "VARCHAR", "admin1": "VARCHAR", "geonameid": "BIGINT", "feature": "VARCHAR",
         "confidence": "DOUBLE", "added_at": "TIMESTAMP",
+        **ADMIN_COLUMNS,
     },
     "errors": {
         "doc_id": "VARCHAR", "code": "VARCHAR", "reason": "VARCHAR", "detail": "VARCHAR",
@@ -116,7 +120,7 @@ EVENT_FROM_MENTION = [
     "target_code", "target_country", "target_agent", "place_name", "lat", "lon",
     "place_country", "admin1", "geonameid", "place_precision", "sentence", "confidence",
     "feature", "source_text", "target_text", "source_backer", "target_backer", "doc_id",
-    "trigger", "coder",
+    "trigger", "coder", *ADMIN_COLUMNS,
 ]
 HINTS = {
     ErrorCode.E030_DB_LOCKED: "another eventwire ingest holds this file; wait for it to finish "
@@ -225,6 +229,7 @@ def mention_row(event: Event) -> dict[str, Any]:
         "source_backer": src.backer if src else None, "target_backer": tgt.backer if tgt else None,
         "feature": loc.feature if loc else None, "family": family_of(event.cameo_root),
         "day_lo": window[0] if window else None, "day_hi": window[1] if window else None,
+        **admin_values(loc),
     }
 
 
@@ -237,6 +242,7 @@ def place_row(mention: PlaceMention) -> dict[str, Any]:
         "country": place.country if place else None, "admin1": place.admin1 if place else None,
         "geonameid": place.geonameid if place else None,
         "feature": place.feature if place else None, "confidence": mention.confidence,
+        **admin_values(place),
     }
 
 
@@ -333,7 +339,8 @@ class Store:
         return {r[0] for r in rows}
 
     def version(self) -> int:
-        """The schema version of the file: 0 empty, 1 the first layout, 2 this one."""
+        """The schema version of the file: 0 empty, 1 the first layout, 2 before admin codes,
+        3 this one."""
         tables = self._tables()
         if "schema_info" in tables:
             row = self.one("SELECT max(version) FROM schema_info")
@@ -360,6 +367,10 @@ class Store:
 
                 migrate_v1(self.con, schema_sql(), _now())
                 self._recluster_all()
+            elif version == 2:
+                from eventwire.store.migrations import migrate_v2
+
+                migrate_v2(self.con)
             else:
                 self.con.execute(schema_sql())
             self.con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, _now()])

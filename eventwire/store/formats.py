@@ -172,7 +172,29 @@ def _gdelt_geo(row: dict[str, Any]) -> list[Any]:
     name = ", ".join(p for p in (row["place_name"], row["admin1"],
                                  country_codes().get(row["place_country"] or "", {}).get("name"))
                      if p)
-    return [kind, name, country, country, "", row["lat"], row["lon"], row["geonameid"] or ""]
+    return [kind, name, country, gdelt_adm1(country, row.get("admin1_code")), "", row["lat"],
+            row["lon"], row["geonameid"] or ""]
+
+
+def gdelt_adm1(country_fips: str, admin1_code: str | None) -> str:
+    """GDELT's ADM1Code: the FIPS country code and the division's code ("USTX", "SY13");
+    GeoNames keys most divisions by their FIPS 10-4 code. The country alone when unknown."""
+    if not admin1_code or "." not in admin1_code:
+        return country_fips
+    return country_fips + admin1_code.split(".")[1]
+
+
+@lru_cache(maxsize=1)
+def acled_regions() -> dict[str, str]:
+    """ISO3 -> ACLED region, from ``data/acled_regions.tsv``."""
+    table: dict[str, str] = {}
+    with (DATA / "acled_regions.tsv").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            region, codes = line.rstrip("\n").split("\t")
+            table.update(dict.fromkeys(codes.split(), region))
+    return table
 
 
 def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
@@ -182,6 +204,10 @@ def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
         code = row[f"{side}_code"]
         actors += [code, (row[f"{side}_name"] or "").upper(), row[f"{side}_country"], "", "", "",
                    "", row[f"{side}_agent"], "", ""]
+    geo = _gdelt_geo(row)
+    # an actor is placed where its action is (GDELT's own default); none without an actor
+    actor_geo = [geo if row[f"{side}_code"] or row[f"{side}_country"] else
+                 [0, "", "", "", "", "", "", ""] for side in ("source", "target")]
     cameo = row["cameo"] or ""
     return [
         numeric_id(row["event_id"]), day.strftime("%Y%m%d") if day else "",
@@ -191,8 +217,8 @@ def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
         1 if (row["sentence_index"] or 0) <= 2 else 0, cameo, cameo[:3], row["cameo_root"],
         row["quad_class"], row["goldstein"], row["n_mentions"], row["n_sources"],
         row["n_articles"], "",
-        0, "", "", "", "", "", "", "", 0, "", "", "", "", "", "", "",
-        *_gdelt_geo(row), _stamp(row["added_at"]), row["url"] or row["doc_id"] or "",
+        *actor_geo[0], *actor_geo[1],
+        *geo, _stamp(row["added_at"]), row["url"] or row["doc_id"] or "",
     ]
 
 
@@ -284,8 +310,10 @@ def write_acled(store: Store, filters: EventFilter, out: TextIO) -> int:
             TIME_PRECISION.get(r["date_precision"] or "", 3), *kind,
             r["source_name"] or r["source_text"], "", inter1,
             r["target_name"] or r["target_text"], "", inter2,
-            _acled_interaction(inter1, inter2), civilians, codes.get("iso_numeric", ""), "",
-            codes.get("name", r["place_country"]), r["admin1"], "", "", r["place_name"],
+            _acled_interaction(inter1, inter2), civilians, codes.get("iso_numeric", ""),
+            acled_regions().get(r["place_country"] or "", ""),
+            codes.get("name", r["place_country"]), r["admin1"], r.get("admin2") or "", "",
+            r["place_name"],
             r["lat"], r["lon"], GEO_PRECISION.get(r["place_precision"] or "", 3), r["outlet"],
             "", r["sentence"], "", "",
             int(updated.replace(tzinfo=UTC).timestamp()) if updated else "",
