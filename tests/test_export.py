@@ -108,7 +108,8 @@ def test_gdelt_events_have_61_columns_and_fips_codes(db: Path, tmp_path: Path) -
     assert kidal["EventRootCode"] == "19" and kidal["ActionGeo_Type"] == 4
     # the division as GDELT writes it: FIPS country and the division's code
     assert kidal["ActionGeo_ADM1Code"] == "ML10"
-    assert kidal["Actor1Geo_ADM1Code"] == "ML10" and kidal["Actor1Geo_Lat"] == kidal["ActionGeo_Lat"]
+    assert kidal["Actor1Geo_ADM1Code"] == "ML10"
+    assert kidal["Actor1Geo_Lat"] == kidal["ActionGeo_Lat"]
     aleppo = frame[frame["ActionGeo_FullName"].fillna("").str.startswith("Aleppo")].iloc[0]
     assert aleppo["ActionGeo_ADM1Code"] == "SY"  # no code known: the country alone
     assert aleppo["Actor2Geo_Type"] == 0  # no target, no target's place

@@ -34,7 +34,6 @@ MAX_FUNCTION_LINES = 80
 OVERSIZED = {
     "eventwire.coding.actors:ActorCoder",
     "eventwire.coding.actors:ActorCoder.code",
-    "eventwire.coding.places:recognise",
     "eventwire.quality.bench:run_benchmark",
     "eventwire.quality.synthetic:make_database",
     "eventwire.serving.api:create_app",
