@@ -153,3 +153,18 @@ def test_building_keeps_a_few_other_indexes(tmp_path) -> None:  # type: ignore[n
     gazetteer._prune(paths[0])
     kept = sorted(p.name for p in tmp_path.iterdir())
     assert kept == sorted(p.name for p in [paths[0], *paths[-(gazetteer.KEEP_INDEXES - 1):]])
+
+
+def test_every_division_is_found_by_its_kind(gaz) -> None:  # type: ignore[no-untyped-def]
+    def division(query: str) -> tuple[str, str]:
+        hits = [gaz.place(i) for i in gaz.lookup(query, fuzzy=False)
+                if gaz.features[i] == "admin1"]
+        assert hits, query
+        return hits[0].country or "", hits[0].admin1_code or ""
+
+    assert division("Saada province") == ("YEM", "YE.15")
+    assert division("Enga Province") == ("PNG", "PG.19")
+    # a bare division name is no entry of its own (it would match ordinary words), and a
+    # name a listed division already has is not taken by a namesake abroad
+    assert not [i for i in gaz.lookup("Enga", fuzzy=False) if gaz.features[i] == "admin1"]
+    assert {gaz.countries[i] for i in gaz.lookup("Maryland State", fuzzy=False)} != {"LBR"}

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import json
 import marshal
+import math
 import os
 import re
 import sys
@@ -30,7 +31,7 @@ from eventwire.data import DATA_DIR
 from eventwire.records.geometry import haversine_km
 from eventwire.records.model import Place
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 13
 SOURCE_FILES = (
     "gazetteer_countries.tsv",
     "gazetteer_admin1.tsv",
@@ -38,6 +39,7 @@ SOURCE_FILES = (
     "gazetteer_us_counties.tsv",
     "gazetteer_admin_units.tsv",
     "gazetteer_city_admin2.tsv",
+    "gazetteer_words.tsv",
 )
 KEEP_INDEXES = 3
 """Indexes kept in the cache directory: other checkouts may use other data files."""
@@ -229,8 +231,10 @@ class _Builder:
     def add(
         self, name: str, lat: float, lon: float, country: str, admin1: str, feature: str,
         kind: int, population: int, geonameid: int, alternates: list[str],
-        units: tuple[int, int] = (0, 0),
+        units: tuple[int, int] = (0, 0), index_name: bool = True,
     ) -> int:
+        """Add an entry; with ``index_name`` False only its alternates find it, and only
+        as written (no transliteration skeletons)."""
         idx = len(self.cols["names"])
         for col, value in (
             ("names", name), ("lats", float(lat)), ("lons", float(lon)), ("countries", country),
@@ -240,7 +244,7 @@ class _Builder:
         ):
             self.cols[col].append(value)
         keys = set()
-        for alt in [name, *alternates]:
+        for alt in [name, *alternates] if index_name else alternates:
             key = normalize(alt)
             if key:
                 keys.add(key)
@@ -249,7 +253,7 @@ class _Builder:
             stripped = strip_articles(key)
             if stripped and stripped != key:
                 self.loose.setdefault(stripped, []).append(idx)
-            skel = skeleton(key)
+            skel = skeleton(key) if index_name else ""
             if len(skel) >= 4:
                 lst = self.skeletons.setdefault(skel, [])
                 if not lst or lst[-1] != idx:
@@ -366,6 +370,7 @@ def build() -> dict[str, Any]:
         builder.add(city["name"], city["latitude"], city["longitude"], country, admin1,
                     feature, KIND_CITY, pop, int(city["geonameid"]), alts, units)
     _place_sites(builder, sites)
+    _add_divisions(builder, iso2to3)
     return builder.finish()
 
 
@@ -399,6 +404,47 @@ def _add_admin1(builder: _Builder, states: dict[str, Any], iso3to2: dict[str, st
         if unit:  # the project's English name is the one analysts search for
             builder.units.names[unit] = name
         builder.add(name, lat, lon, iso3, name, "admin1", KIND_ADMIN1, 0, gid, alts, (unit, 0))
+
+
+DIVISION_WORDS = ("Province", "Region", "State", "Governorate", "Oblast", "Prefecture",
+                  "Department")
+"""Kinds of division a name may be followed by in news ("Saada province", "Enga Province")."""
+
+
+def _add_divisions(builder: _Builder, iso2to3: dict[str, str]) -> None:
+    """GeoNames' first-level divisions the project's table lacks, at the population-weighted
+    centre of their towns, named only with a kind of division after them or by their longer
+    name: a bare "Centre" or "Capital" would match ordinary words."""
+    cols, units = builder.cols, builder.units
+    taken = {cols["admin1_ids"][i] for i, kind in enumerate(cols["kinds"]) if kind == KIND_ADMIN1}
+    sums: dict[int, list[float]] = {}
+    for idx, kind in enumerate(cols["kinds"]):
+        unit = cols["admin1_ids"][idx]
+        if kind != KIND_CITY or not unit or unit in taken:
+            continue
+        weight = math.sqrt(cols["populations"][idx] + 1)
+        acc = sums.setdefault(unit, [0.0, 0.0, 0.0])
+        acc[0] += weight * cols["lats"][idx]
+        acc[1] += weight * cols["lons"][idx]
+        acc[2] += weight
+    generic = {row[1] for row in _read_tsv(DATA_DIR / "gazetteer_words.tsv")
+               if row[0] == "generic_division"}
+    for unit, (lat, lon, weight) in sorted(sums.items()):
+        name, longer = units.names[unit], units.longer[unit]
+        # "Maryland State" is the US state, not Liberia's Maryland: a name that already
+        # names a country or a listed division gets no new "<name> State"
+        bare = {key for key in (normalize(name), division_key(longer) if longer else "")
+                if key and not set(key.split()) <= generic and not any(
+                    cols["kinds"][i] in (KIND_COUNTRY, KIND_ADMIN1)
+                    for i in builder.exact.get(key, []))}
+        if not bare:
+            continue
+        alts = [f"{n} {w}" for n in sorted(bare) for w in DIVISION_WORDS]
+        if longer and division_key(longer) in bare and division_key(longer) != normalize(longer):
+            alts.append(longer)  # "Saada Governorate"; not "Kuala Lumpur", the city's name
+        iso3 = iso2to3.get(units.codes[unit].split(".")[0], "")
+        builder.add(name, lat / weight, lon / weight, iso3, name, "admin1", KIND_ADMIN1, 0, 0,
+                    alts, (unit, 0), index_name=False)
 
 
 def _place_sites(builder: _Builder, sites: list[int]) -> None:

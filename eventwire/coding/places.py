@@ -64,7 +64,9 @@ W_NEAR = 3.0
 GAZ_ONLY_MIN_POP = 1000
 GAZ_ONLY_MIN_POP_UNCUED = 20_000
 EMBEDDED_MIN_POP = 50_000
-HOMONYM_MAX_POP = 50_000
+HOMONYM_MAX_POP = 100_000
+ABROAD_CONFIDENCE = 0.3
+"""The confidence of a mention left unresolved as a homonym abroad (see ``_abroad``)."""
 HOMONYM_MIN_CONTEXT = 1.0  # country votes: a place name 0.5 to 1, a nationality word 0.5
 W_PEOPLE = 0.5  # a nationality word's vote for its country, half a place name's
 FOCUS_MIN_MENTIONS = 2
@@ -214,7 +216,8 @@ def _preposition(span: Span) -> str | None:
 
 def _extend(doc: Doc, span: Span, gaz: Gazetteer) -> Span:
     """The longest gazetteer name that continues a recognised span: NER often stops at
-    the first word ("Tal" of "Tal Abyad", "Ras" of "Ras al-Ain")."""
+    the first word ("Tal" of "Tal Abyad", "Ras" of "Ras al-Ain") and before a division's
+    kind in lower case ("Kaduna state")."""
     connectors = words("connector")
     sent_end = span.sent.end
     best = span
@@ -223,10 +226,13 @@ def _extend(doc: Doc, span: Span, gaz: Gazetteer) -> Span:
         if end > sent_end:
             break
         last = doc[end - 1]
-        if not (_capitalised(last.text) or last.lower_ in connectors):
+        suffix = last.lower_ in words("suffix")  # "Kaduna state", "Saada province"
+        if not (_capitalised(last.text) or last.lower_ in connectors or suffix):
             break
-        if _capitalised(last.text) and gaz.is_exact(doc[span.start:end].text):
+        if (_capitalised(last.text) or suffix) and gaz.is_exact(doc[span.start:end].text):
             best = doc[span.start:end]
+        if suffix and not _capitalised(last.text):
+            break
     if best is span and span.start > 0 and _capitalised(doc[span.start - 1].text) \
             and gaz.is_exact(doc[span.start - 1:span.end].text):
         best = doc[span.start - 1:span.end]  # "At Tanf" where NER saw "Tanf"
@@ -588,7 +594,7 @@ def _resolve_round(candidates: list[_Candidate], pools: list[list[int]], keys: l
         best_score, best = scored[0]
         if not cand.qualifier and _abroad(gaz, best, all_c[gaz.countries[best]] - min(
                 own_c[gaz.countries[best]], 1.0), total_c, _nearest(gaz, best, others)):
-            results.append((None, 0.3))
+            results.append((None, ABROAD_CONFIDENCE))
             continue
         margin = best_score - scored[1][0] if len(scored) > 1 else 5.0
         conf = (0.7 if cand.source == "ner" else 0.55) + 0.3 * min(1.0, margin / 5.0)
@@ -652,6 +658,8 @@ def find_places(article: Article, doc: Doc | None = None) -> list[PlaceMention]:
     for cand, (idx, conf) in zip(candidates, resolved, strict=True):
         if _bare_abbreviation(cand.text, text[cand.end:cand.end + 1]):
             continue
+        if idx is None and conf == ABROAD_CONFIDENCE and cand.source == "gaz":
+            continue  # only the gazetteer took it for a place, and only a far-off village
         start, end = to_text(cand.start), to_text(cand.start) + (cand.end - cand.start)
         place = gaz.place(idx) if idx is not None else None
         if cand.source == "street" and town is not None:
