@@ -302,3 +302,12 @@ def test_a_town_beats_a_country_in_the_same_sentence() -> None:
 def test_no_place_means_no_precision() -> None:
     event_place, prec = locate_event(0, 50, 10, [], None)
     assert event_place is None and prec is None
+
+
+def test_a_dateline_ends_at_a_dash_not_inside_a_hyphenated_name() -> None:
+    from eventwire.coding.places import dateline_end
+
+    text = "NIAMEY, Niger — Soldiers detained the president."
+    assert text[:dateline_end(text)].strip().endswith("—")
+    assert dateline_end("Belgrade, Sep 24 (EFE).- A group of armed men stormed a village.") > 0
+    assert dateline_end("Hossein Amir-Abdollahian met his counterpart in Doha.") == 0

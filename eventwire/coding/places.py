@@ -741,9 +741,10 @@ _SPECIFICITY = {"point": 3, "city": 2, "region": 1, "country": 0}
 
 DATELINE = re.compile(
     r"^\s*(?P<where>(?:[A-Z][\w'’.-]*,?\s+){0,5}?[A-Z][\w'’.-]*,?(?:\s+[A-Z][a-z]{2}\.?\s+\d{1,2})?)"
-    r"\s*(?:\((?:AP|AFP|Reuters|EFE|IANS|PTI|Xinhua|dpa|ANI)\)\s*)?\.?(?:—|–|--|-|:)"
+    r"\s*(?:\((?:AP|AFP|Reuters|EFE|IANS|PTI|Xinhua|dpa|ANI)\)\s*)?\.?(?:—|–|--|-(?=\s)|:)"
 )
-"""A dateline: the place (and date) the report was filed from, before the first sentence."""
+"""A dateline: the place (and date) the report was filed from, before the first sentence.
+A hyphen ends one only before a space: "Amir-Abdollahian" is a name, not "AMIR - ..."."""
 
 
 def dateline_end(text: str) -> int:
