@@ -9,6 +9,7 @@ In a notebook::
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
     from eventwire.store.notebook import Database
 
 __version__ = "0.2.0"
+
+# Libraries that report usage over the network unless told not to. Set here, before any of
+# them can be imported (every entry point imports this package first), and inherited by
+# worker processes: onnxruntime's telemetry otherwise looks up
+# mobile.events.data.microsoft.com from any process that lives about ten seconds.
+TELEMETRY_OFF = {"ORT_DISABLE_TELEMETRY": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
+                 "DO_NOT_TRACK": "1"}
+os.environ.update(TELEMETRY_OFF)
 
 
 def code(text: str, date: str | None = None, title: str | None = None,

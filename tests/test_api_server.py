@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import SEED, need_shared
-from webhook_receiver import Receiver
+from webhook_receiver import Receiver, allow_loopback
 
 from eventwire.quality.synthetic import make_database
 from eventwire.serving import zones
@@ -83,7 +83,8 @@ class Server:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    allow_loopback(monkeypatch)
     r = Receiver()
     yield r
     r.close()
@@ -106,7 +107,8 @@ def test_a_zone_around_at_tanf_alerts_once(tmp_path: Path, receiver: Receiver) -
         assert zones.haversine_km(33.5, 38.62, alert["event"]["lat"], alert["event"]["lon"]) <= 55
     assert len(receiver.calls) == len(alerts)  # each alert posted once, the rerun sent nothing
     for headers, body in receiver.calls:
-        assert zones.verify(SECRET, body, headers[zones.SIGNATURE_HEADER])
+        assert zones.verify(SECRET, body, headers[zones.SIGNATURE_HEADER],
+                            headers[zones.TIMESTAMP_HEADER])
     table = list(csv.DictReader(io.StringIO(eventwire("alerts", "--db", str(db), "--format",
                                                       "csv").stdout)))
     assert {r["event_id"] for r in table} == {a["event_id"] for a in alerts}

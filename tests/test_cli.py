@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,47 @@ def test_every_command_has_help() -> None:
     for command in ("code", "places", "ingest", "export", "demo", "eval"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_version_flag() -> None:
+    from eventwire import __version__
+
+    done = CliRunner().invoke(app, ["--version"])
+    assert done.exit_code == 0 and done.output.strip() == __version__
+
+
+def test_every_command_shows_an_example() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = list(group.commands)  # type: ignore[attr-defined]
+    assert "code" in names and "export" in names
+    for name in names:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        if hasattr(command, "commands"):  # a group such as `zones`: its own commands
+            continue
+        assert command.epilog and "eventwire " in command.epilog, name
+
+
+def test_plain_progress_with_total_when_not_a_terminal(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"a{n}.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "EVENTWIRE_PROGRESS_SECONDS": "0"}
+    done = subprocess.run([sys.executable, "-m", "eventwire.cli", "code", str(corpus),
+                           "--no-model"], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0
+    assert "coding articles: 3/3 (100%)" in done.stderr
+
+
+def test_date_option_dates_undated_input() -> None:
+    text = "Rebels shelled the army base in Kidal on Monday, officials said."
+    args = [sys.executable, "-m", "eventwire.cli", "code", "-", "--no-model"]
+    dated = subprocess.run([*args, "--date", "2024-03-06"], input=text, capture_output=True,
+                           text=True, timeout=300)
+    events = [json.loads(line) for line in dated.stdout.splitlines()]
+    assert events and all(e["date"] == "2024-03-04" for e in events)
+    bad = subprocess.run([*args, "--date", "March"], input=text, capture_output=True,
+                         text=True, timeout=300)
+    assert bad.returncode != 0 and "--date" in bad.stderr

@@ -32,9 +32,6 @@ PIPELINE_RUNNERS = {"eventwire.coding.pipeline", "eventwire.coding.guard"}
 MAX_CLASS_LINES = 250
 MAX_FUNCTION_LINES = 80
 OVERSIZED = {
-    "eventwire.coding.actors:ActorCoder",
-    "eventwire.coding.actors:ActorCoder.code",
-    "eventwire.quality.bench:run_benchmark",
     "eventwire.quality.synthetic:make_database",
     "eventwire.serving.api:create_app",
     "eventwire.serving.api:event_filters",

@@ -190,3 +190,15 @@ def test_triggers_by_head_orders_specific_first() -> None:
     assert ontology.cameo(by_head["recapture"][0].cameo).root == "19"
     assert ontology.cameo(by_head["warn"][-1].cameo).root == "13"
     assert by_head["airstrike"][0].cameo == "195"
+
+
+def test_plover_intensity_agrees_with_the_specification() -> None:
+    from eventwire.records.ontology import plover_intensity
+
+    published = list(csv.DictReader(
+        (SHARED / "eval" / "events" / "plover_scores.tsv").open(encoding="utf-8"),
+        delimiter="\t"))
+    assert published
+    for row in published:
+        assert plover_intensity(row["plover_event"], row["mode"]) == float(row["score"]), row
+    assert plover_intensity("ASSAULT", "no-such-mode") == plover_intensity("ASSAULT")

@@ -59,9 +59,10 @@ def test_rss_entries_become_articles(tmp_path: Path) -> None:
     assert talks.body == "Delegations resumed talks in Khartoum on Monday."
     assert talks.doc_id == url_id("tag:nile.example,2020:42") and talks.published == "2020-02-03"
     assert [(e.code, e.doc_id) for e in errors] == [
-        (ErrorCode.E011_NO_MAIN_TEXT, url_id("https://wire.example.org/2020/empty")),
+        (ErrorCode.E011_NO_MAIN_TEXT, f"{tmp_path / 'wire.rss'}#2"),  # the file and entry
         (ErrorCode.E009_MALFORMED, str(tmp_path / "notafeed.xml")),
     ]
+    assert url_id("https://wire.example.org/2020/empty") in errors[0].detail
 
 
 def test_html_to_text() -> None:

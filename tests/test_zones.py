@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from eventkit import actor, article, event
-from webhook_receiver import Receiver
+from webhook_receiver import Receiver, allow_loopback
 
 from eventwire.serving import zones
 from eventwire.store.database import Store
@@ -108,7 +108,8 @@ def test_remove_zone_takes_its_alerts(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    allow_loopback(monkeypatch)
     r = Receiver(fail=2)
     yield r
     r.close()
@@ -129,13 +130,16 @@ def test_webhooks_are_signed_retried_and_sent_once(tmp_path: Path, receiver: Rec
     assert len(receiver.calls) == 3 and record["attempts"] == 3
     assert record["status"] == "delivered"
     headers, body = receiver.calls[-1]
-    assert zones.verify(secret, body, headers[zones.SIGNATURE_HEADER])
-    assert not zones.verify("another secret", body, headers[zones.SIGNATURE_HEADER])
+    stamp = headers[zones.TIMESTAMP_HEADER]
+    assert zones.verify(secret, body, headers[zones.SIGNATURE_HEADER], stamp)
+    assert not zones.verify("another secret", body, headers[zones.SIGNATURE_HEADER], stamp)
     payload = json.loads(body)
     assert payload["zone_id"] == zone.zone_id and payload["event"]["place_name"] == "Kidal"
 
 
-def test_a_webhook_that_never_answers_is_recorded_as_failed(tmp_path: Path) -> None:
+def test_a_webhook_that_never_answers_is_recorded_as_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_loopback(monkeypatch)
     dead = Receiver(fail=100)
     try:
         with Store(tmp_path / "z.duckdb") as store:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from eventwire.records.errors import EventwireError
+from eventwire.store.sinks import safe_dict
 
 DbOpt = Annotated[Path, typer.Option(help="DuckDB file.")]
 DEFAULT_DB = Path("eventwire.duckdb")
@@ -59,6 +60,10 @@ def serve(
         "without one the server is read-only.")] = None,
     query_timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")
                              ] = 10.0,
+    base_url: Annotated[str | None, typer.Option(
+        envvar="EVENTWIRE_BASE_URL", help="Public address of the API (https://events.example.org) "
+        "for next-page links; without it links are relative. Never taken from a request.")
+                        ] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, interactive docs at /docs)."""
     import uvicorn
@@ -76,7 +81,7 @@ def serve(
                    err=True)
     mode = "writes need the token" if token else "read-only (no token configured)"
     typer.echo(f"eventwire API on http://{host}:{port} ({mode}); docs at /docs", err=True)
-    app = create_app(db, token=token, query_timeout=query_timeout)
+    app = create_app(db, token=token, query_timeout=query_timeout, base_url=base_url)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -180,7 +185,8 @@ def alerts(
                             lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row["event"], **{k: v for k, v in row.items() if k != "event"}})
+        writer.writerow(safe_dict(
+            {**row["event"], **{k: v for k, v in row.items() if k != "event"}}))
 
 
 def watch(
@@ -207,11 +213,25 @@ def watch(
         typer.echo("watch stopped", err=True)
 
 
+EXAMPLES = {
+    "serve": "eventwire serve --db news.duckdb\n\n"
+             "EVENTWIRE_TOKEN=secret eventwire serve --db news.duckdb --port 8080",
+    "zones": "eventwire zones add --name 'At Tanf' --lat 33.5 --lon 38.62 --radius-km 50 "
+             "--db news.duckdb\n\neventwire zones list --db news.duckdb",
+    "alerts": "eventwire alerts --db news.duckdb --since 2026-01-01T00:00 --format csv",
+    "watch": "eventwire watch https://example.org/feed.xml inbox/ --db news.duckdb --every 15m",
+}
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
+    def epilog(name: str) -> str:
+        return "Examples:\n\n" + EXAMPLES[name]
+
+    app.command(epilog=epilog("serve"))(serve)
+    zones_app.info.epilog = epilog("zones")
     app.add_typer(zones_app, name="zones")
-    app.command()(alerts)
-    app.command()(watch)
+    app.command(epilog=epilog("alerts"))(alerts)
+    app.command(epilog=epilog("watch"))(watch)
 
 
 

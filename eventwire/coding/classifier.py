@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,9 @@ class SentenceClassifier:
         if missing:
             raise EventwireError(ErrorCode.E021_NO_ARTEFACT,
                                  f"{directory} lacks {', '.join(missing)}")
+        # telemetry off before the first import (the package sets it too; this keeps it so
+        # for a caller that imported this module in some other way)
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

@@ -27,10 +27,12 @@ from eventwire.coding.dates import event_date, news_day
 from eventwire.coding.events import Discourse, EventCoder, SentenceInput, quote_ranges
 from eventwire.coding.events.common import cues
 from eventwire.coding.events.sides import settle_sides
+from eventwire.coding.fatalities import count_the_dead
 from eventwire.coding.guard import code_batch
 from eventwire.coding.nlp import get_nlp
 from eventwire.coding.prefilter import Prefilter, default_prefilter
 from eventwire.coding.retellings import merge_retellings, merge_within_article
+from eventwire.coding.salience import mark_salience
 from eventwire.records.errors import ErrorCode, InputError
 from eventwire.records.limits import current_limits
 from eventwire.records.model import Article, ArticleResult
@@ -185,7 +187,9 @@ class Pipeline:
             dated = event_date(evidence.sentence, article.published, day)
             if dated:
                 event.date, event.date_precision = dated
+        count_the_dead(events, {s.index: s.span.text for s in sentences})
         merged = merge_within_article(merge_retellings(events))
+        mark_salience(merged, article.published)
         clock.lap("dates+dedup")
         return ArticleResult(article, merged, mentions, len(sentences), len(candidates), True)
 

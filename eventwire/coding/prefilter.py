@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from eventwire.data import DATA_DIR
+from eventwire.data import DATA_DIR, tsv_records
 
 DATA = DATA_DIR
 ACTOR_FILES = ("countries.tsv", "regions.tsv", "agents.tsv", "organisations.tsv",
@@ -58,21 +58,9 @@ def words(text: str) -> list[str]:
     return out
 
 
-def _tsv_rows(path: Path) -> Iterable[dict[str, str]]:
-    header: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if not header:
-            header = [c.lower() for c in cells]
-            continue
-        yield dict(zip(header, cells, strict=False))
-
-
 def trigger_heads(path: Path = DATA / "event_triggers.tsv") -> frozenset[str]:
     """Head lemmas of the trigger lexicon (the first lemma of each pattern)."""
-    return frozenset(row["pattern"].split()[0].lower() for row in _tsv_rows(path)
+    return frozenset(row["pattern"].split()[0].lower() for row in tsv_records(path)
                      if row.get("pattern", "").split())
 
 
@@ -81,7 +69,7 @@ def actor_phrases(files: Sequence[Path] | None = None) -> list[str]:
     paths = files if files is not None else [DATA / "actors" / f for f in ACTOR_FILES]
     out: list[str] = []
     for path in paths:
-        for row in _tsv_rows(path):
+        for row in tsv_records(path):
             for column in ACTOR_COLUMNS:
                 out.extend(p.strip() for p in row.get(column, "").split("|") if p.strip())
     return out

@@ -116,10 +116,6 @@ def run_benchmark(
             ours.stop()
             n_articles += len(chunk)
             n_events += sum(len(getattr(r, "events", [])) for r in results)
-    counts = pipeline.counts
-    sentences = counts["sentences"]
-    skipped = sum(v for k, v in counts.items() if k.startswith("sentences_skipped_"))
-    parsed_articles = counts["articles_parsed"]
     report: dict[str, Any] = {
         "articles": n_articles,
         "events": n_events,
@@ -129,19 +125,9 @@ def run_benchmark(
             "cpu_seconds": round(ours.cpu, 2),
             "articles_per_second": _rate(n_articles, ours.wall),
             "articles_per_cpu_second": _rate(n_articles, ours.cpu),
-            "sentences_per_second": _rate(sentences, ours.wall),
+            "sentences_per_second": _rate(pipeline.counts["sentences"], ours.wall),
         },
-        "cascade": {
-            "articles_parsed_share": round(parsed_articles / max(1, counts["articles"]), 3),
-            "sentences": sentences,
-            "sentences_parsed_share": 1.0 if sentences else None,
-            "sentences_classified_share": round(
-                (counts["sentences_classified"] + counts["sentences_coded"]) / sentences, 3)
-            if sentences else None,
-            "sentences_skipped": {k[len("sentences_skipped_"):]: v for k, v in
-                                  sorted(counts.items()) if k.startswith("sentences_skipped_")},
-            "skipped_share": round(skipped / sentences, 3) if sentences else None,
-        },
+        "cascade": _cascade(pipeline.counts),
         "seconds_per_stage": {k: round(v, 3) for k, v in stages.items() if ":" not in k},
         "cpu_seconds_per_stage": {k[:-4]: round(v, 3) for k, v in stages.items()
                                   if k.endswith(":cpu")},
@@ -161,6 +147,23 @@ def run_benchmark(
     if workers:
         report["workers"] = _pooled(articles, use_model, workers)
     return report
+
+
+def _cascade(counts: Counter[str]) -> dict[str, Any]:
+    """How much of the corpus each step of the cascade let through."""
+    sentences = counts["sentences"]
+    skipped = sum(v for k, v in counts.items() if k.startswith("sentences_skipped_"))
+    return {
+        "articles_parsed_share": round(counts["articles_parsed"] / max(1, counts["articles"]), 3),
+        "sentences": sentences,
+        "sentences_parsed_share": 1.0 if sentences else None,
+        "sentences_classified_share": round(
+            (counts["sentences_classified"] + counts["sentences_coded"]) / sentences, 3)
+        if sentences else None,
+        "sentences_skipped": {k[len("sentences_skipped_"):]: v for k, v in
+                              sorted(counts.items()) if k.startswith("sentences_skipped_")},
+        "skipped_share": round(skipped / sentences, 3) if sentences else None,
+    }
 
 
 def _pooled(articles: list[Article], use_model: bool, workers: int) -> dict[str, Any]:

@@ -181,6 +181,21 @@ def _walk(folder: Path) -> Iterator[Path | InputError]:
             yield from _walk(path)
         elif is_file:
             yield path
+        else:
+            special = _special(path)
+            if special:  # a FIFO would block a reader forever; never silently left out
+                yield InputError(str(path), ErrorCode.E041_SPECIAL_FILE, special)
+
+
+def _special(path: Path) -> str | None:
+    """What kind of special file ``path`` is (FIFO, device, socket), from its mode only."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), None)
 
 
 def _os_detail(exc: OSError) -> str:
@@ -232,6 +247,10 @@ def _read_path(path: Path, doc_id: str | None, limits: Limits) -> Iterator[ReadR
         except OSError as exc:  # says which: missing, or a folder above it not searchable
             yield _os_error(str(path), exc)
             return
+    special = _special(path)
+    if special:  # refused by its mode: opening a FIFO to read waits for a writer forever
+        yield InputError(str(path), ErrorCode.E041_SPECIAL_FILE, special)
+        return
     yield from _read_file(path, doc_id or file_id(path, None), limits)
 
 
@@ -325,7 +344,8 @@ def english_only(results: Iterable[ReadResult]) -> Iterator[ReadResult]:
 
 
 def _read_items(inputs: Iterable[str], fetcher: FeedFetcher | None,
-                feed_state: Path | None, limits: Limits) -> Iterator[ReadResult]:
+                feed_state: Path | None, limits: Limits, follow: bool = False
+                ) -> Iterator[ReadResult]:
     items = list(inputs)
     files = []
     for item in items:
@@ -342,7 +362,7 @@ def _read_items(inputs: Iterable[str], fetcher: FeedFetcher | None,
         elif is_url(item):
             if fetcher is None:
                 fetcher = FeedFetcher(state_path=feed_state, limits=limits)
-            yield from fetcher.fetch(item)
+            yield from fetcher.fetch(item, follow=follow)
         else:
             yield from _read_path(Path(item), ids.get(Path(item)), limits)
 
@@ -354,14 +374,17 @@ def read_inputs(
     fetcher: FeedFetcher | None = None,
     check_language: bool = True,
     limits: Limits | None = None,
+    follow: bool = False,
 ) -> Iterator[ReadResult]:
     """Articles and errors from paths, folders, feed URLs and ``-`` (standard input), in order.
 
-    http(s) inputs are RSS/Atom feed URLs, fetched by ``fetcher`` (one is made,
-    keeping ETag/Last-Modified in ``feed_state``, when none is given). Every
-    article gets an id no other article of the run has (:func:`unique_ids`).
+    http(s) inputs are RSS/Atom feeds or article pages, fetched by ``fetcher`` (one is
+    made, keeping ETag/Last-Modified in ``feed_state``, when none is given); with
+    ``follow`` a feed item is read from the page it links to. Every article gets an id
+    no other article of the run has (:func:`unique_ids`).
     """
-    results = unique_ids(_read_items(inputs, fetcher, feed_state, limits or current_limits()))
+    results = unique_ids(_read_items(inputs, fetcher, feed_state, limits or current_limits(),
+                                     follow))
     yield from english_only(results) if check_language else results
 
 

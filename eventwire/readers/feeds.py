@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from eventwire import __version__ as _version
-from eventwire.readers.html import url_id
+from eventwire.readers.html import read_html_bytes, url_id
 from eventwire.readers.structure import structure_plain_text
 from eventwire.readers.text import check_text, content_id
 from eventwire.records.errors import ErrorCode, InputError
@@ -107,9 +107,12 @@ def entry_to_article(entry: Any, feed_title: str | None, where: str) -> Article 
     link = _text_of(entry, "link")
     guid = _text_of(entry, "id")
     doc_id = url_id(link) if link else url_id(guid) if guid else content_id(text or where)
+    # an entry that is not coded is reported as the feed and its entry number, which a
+    # reader can find; a hash of nothing would point nowhere
     if not text:
-        return InputError(doc_id, ErrorCode.E011_NO_MAIN_TEXT, "entry has no content or summary")
-    problem = check_text(text, doc_id)
+        detail = "entry has no content or summary" + (f"; id {doc_id}" if link or guid else "")
+        return InputError(where, ErrorCode.E011_NO_MAIN_TEXT, detail)
+    problem = check_text(text, where)
     if problem:
         return problem
     title = _text_of(entry, "title")
@@ -311,18 +314,47 @@ class FeedFetcher:
         self._save_state()
         return data
 
-    def fetch(self, url: str) -> Iterator[Article | InputError]:
-        """Articles of the feed at ``url``; nothing when it is unchanged since last time."""
+    def fetch(self, url: str, follow: bool = False) -> Iterator[Article | InputError]:
+        """The articles at ``url``: a feed's items, or the one article of a page; nothing
+        when it is unchanged since last time. With ``follow``, each feed item is replaced by
+        the page its link names (an item carries a summary, the page the whole story)."""
         result = self.fetch_bytes(url)
         if result is None:
             return
         if isinstance(result, InputError):
             yield result
             return
-        yield from read_feed_bytes(result, origin=url, limits=self.limits)
+        if not looks_like_feed(result):
+            yield read_html_bytes(result, url=url, where=url, limits=self.limits)
+            return
+        for item in read_feed_bytes(result, origin=url, limits=self.limits):
+            yield self._followed(item) if follow and isinstance(item, Article) else item
+
+    def _followed(self, item: Article) -> Article | InputError:
+        """The page an item links to, dated by the item when the page gives no date."""
+        if not item.url:
+            return item
+        page = self.fetch_bytes(item.url)
+        if page is None:  # unchanged since it was last read: the item is already known
+            return item
+        if isinstance(page, InputError):
+            return page
+        article = read_html_bytes(page, doc_id=item.doc_id, url=item.url, where=item.url,
+                                  fallback_date=item.published, limits=self.limits)
+        if isinstance(article, Article):
+            article.source = article.source or item.source
+        return article
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """Whether fetched bytes are an RSS, Atom or RDF document rather than a web page."""
+    head = data[:2048].lstrip().lower()
+    if head.startswith(b"<!doctype html") or b"<html" in head[:512]:
+        return False
+    return any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
 
 
 __all__ = [
-    "USER_AGENT", "FeedFetcher", "entry_to_article", "html_to_text", "read_feed_bytes",
-    "read_feed_file",
+    "USER_AGENT", "FeedFetcher", "entry_to_article", "html_to_text", "looks_like_feed",
+    "read_feed_bytes", "read_feed_file",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -25,6 +26,18 @@ MIN_STOPWORD_SHARE = 0.08
 """Below this share of function words the text is not prose in a known language."""
 SAMPLE_CHARS = 5_000
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def plain(text: str) -> str:
+    """Text as the judge reads it: no invisible format characters, no combining marks.
+
+    Zero-width spaces and joiners (format characters) split words into pieces
+    that look like another language's function words, and a combining mark on
+    every letter hides them too: either made an English article "not English",
+    a cheap way to keep a report out. Precomposed letters (é, Hangul syllables)
+    are kept as they are.
+    """
+    return "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -91,7 +104,7 @@ def guess_language(text: str) -> str | None:
 
     English wins ties: an English report quoting a foreign phrase stays English.
     """
-    sample = text[:SAMPLE_CHARS]
+    sample = plain(text[:SAMPLE_CHARS])
     if _non_latin_share(sample) > 0.5:
         return _by_script(sample)
     words = WORD.findall(sample.lower())

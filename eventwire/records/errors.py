@@ -42,6 +42,16 @@ class ErrorCode(StrEnum):
     E037_DB_MISSING = "E037"
     E038_DB_FAILED = "E038"
     E040_UNREADABLE = "E040"
+    E041_SPECIAL_FILE = "E041"
+    E042_DB_SPECIAL_FILE = "E042"
+    E043_DB_IS_FOLDER = "E043"
+    E044_DB_NO_FOLDER = "E044"
+    E045_DB_BAD_SCHEMA_INFO = "E045"
+    E050_BAD_DATE = "E050"
+    E051_UNKNOWN_COUNTRY = "E051"
+    E052_UNKNOWN_TYPE = "E052"
+    E053_UNKNOWN_PARAMETER = "E053"
+    E054_BAD_VALUE = "E054"
     E099_INTERNAL = "E099"
 
 
@@ -77,6 +87,16 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.E037_DB_MISSING: "no database at this path",
     ErrorCode.E038_DB_FAILED: "database operation failed",
     ErrorCode.E040_UNREADABLE: "input could not be read",
+    ErrorCode.E041_SPECIAL_FILE: "input is a FIFO, device or socket, not a file; not opened",
+    ErrorCode.E042_DB_SPECIAL_FILE: "database path is a FIFO, device or socket, not a file",
+    ErrorCode.E043_DB_IS_FOLDER: "database path is a folder",
+    ErrorCode.E044_DB_NO_FOLDER: "the folder for the database does not exist",
+    ErrorCode.E045_DB_BAD_SCHEMA_INFO: "schema_info holds a version that is not a number",
+    ErrorCode.E050_BAD_DATE: "not a date (YYYY, YYYY-MM or YYYY-MM-DD, today, yesterday)",
+    ErrorCode.E051_UNKNOWN_COUNTRY: "not a country (an ISO3 code or a country's name)",
+    ErrorCode.E052_UNKNOWN_TYPE: "not a PLOVER event type",
+    ErrorCode.E053_UNKNOWN_PARAMETER: "unknown parameter",
+    ErrorCode.E054_BAD_VALUE: "value out of range",
     ErrorCode.E099_INTERNAL: "internal error while coding",
 }
 
@@ -88,6 +108,12 @@ def one_line(text: str) -> str:
     """``text`` with line breaks, other control characters and lone surrogates escaped."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
+
+STORE_CODES = frozenset(
+    [c for c in ErrorCode if c.value.startswith("E03")]
+    + [ErrorCode.E042_DB_SPECIAL_FILE, ErrorCode.E043_DB_IS_FOLDER, ErrorCode.E044_DB_NO_FOLDER,
+       ErrorCode.E045_DB_BAD_SCHEMA_INFO])
+"""Codes of failures to open or write the database: they stop a command with exit status 2."""
 
 WARNINGS = frozenset({ErrorCode.E016_DUPLICATE_ID, ErrorCode.E019_BYTES_REPLACED})
 """Codes reported beside an article that is still coded (under the id the warning names)."""

@@ -164,6 +164,12 @@ class Event:
     """The construction that found it (``events.base.REGISTRY``); not exported."""
     attribution: str | None = None
     """How sure the text is of the source: stated, claimed or suspected; None without one."""
+    fatalities: int | None = None
+    """People the event killed, as its text counts them; None when it gives no number."""
+    fatalities_text: str | None = None
+    """The words that count the dead ("killing at least 12", "dozens were killed")."""
+    salience: str | None = None
+    """headline (the article's news), main (reported as news) or background (history)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -180,6 +186,9 @@ class Event:
             "source": self.source.to_dict() if self.source else None,
             "target": self.target.to_dict() if self.target else None,
             "attribution": self.attribution,
+            "fatalities": self.fatalities,
+            "fatalities_text": self.fatalities_text,
+            "salience": self.salience,
             "location": self.location.to_dict() if self.location else None,
             "location_precision": self.location_precision if self.location else None,
             "evidence": self.evidence.to_dict(),
@@ -190,8 +199,9 @@ class Event:
 
 EVENT_FIELDS = (
     "event_id", "doc_id", "date", "date_precision", "cameo", "cameo_root", "plover",
-    "plover_mode", "quad_class", "goldstein", "source", "target", "attribution", "location",
-    "location_precision", "evidence", "confidence", "coder",
+    "plover_mode", "quad_class", "goldstein", "source", "target", "attribution", "fatalities",
+    "fatalities_text", "salience", "location", "location_precision",
+    "evidence", "confidence", "coder",
 )
 
 

@@ -193,6 +193,22 @@ def plover_default_cameo(event: str, mode: str | None = None) -> str:
 
 
 @lru_cache(maxsize=1)
+def _intensities() -> dict[tuple[str, str], float]:
+    return {(row["event"], row["mode"] or ""): float(row["intensity"])
+            for row in _rows("plover_intensity.tsv")}
+
+
+def plover_intensity(event: str | None, mode: str | None = None) -> float | None:
+    """PLOVER's intensity (-10 hostile to +10 cooperative) of a type, or of its mode."""
+    if not event:
+        return None
+    table = _intensities()
+    name = plover_canonical(event)
+    found = table.get((name, (mode or "").strip().lower()))
+    return found if found is not None else table.get((name, ""))
+
+
+@lru_cache(maxsize=1)
 def triggers() -> list[Trigger]:
     """All lexicon entries in file order."""
     out: list[Trigger] = []

@@ -7,12 +7,23 @@ only a few chunks per worker are in flight, so a corpus streams through in const
 memory. With one worker, or an input of a single chunk (where starting workers would
 cost more than it saves), everything runs in the calling process; the output is the
 same either way (``tests/test_executor.py`` checks it).
+
+Workers die with the process that started them, even when it is killed outright
+(``kill -9`` leaves no chance to shut the pool down): on Linux the kernel sends
+each one SIGKILL when its parent goes (``PR_SET_PDEATHSIG``), and everywhere a
+watch thread ends a worker whose parent has changed.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -54,9 +65,34 @@ class Settings:
 _worker_pipeline: Pipeline | None = None
 
 
-def _start_worker(settings: Settings) -> None:
-    """Load the models once per worker process."""
+PR_SET_PDEATHSIG = 1
+PARENT_POLL_SECONDS = 1.0
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when ``parent`` ends: a kernel signal on Linux, a watch thread anywhere."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watch thread still does it
+    if os.getppid() != parent:  # the parent went before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(settings: Settings, parent: int | None = None) -> None:
+    """Load the models once per worker process, which ends when its parent does."""
     global _worker_pipeline
+    if parent is not None:
+        _die_with_parent(parent)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _worker_pipeline = settings.pipeline()
 
@@ -95,7 +131,7 @@ class Executor:
             return
         context = multiprocessing.get_context("spawn")  # onnxruntime's threads do not fork
         with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(self.settings,)) as pool:
+                                 initargs=(self.settings, os.getpid())) as pool:
             pending: deque[Future[tuple[list[Result], Counter[str]]]] = deque()
             for chunk in chain([first, second], chunks):
                 pending.append(pool.submit(_code_chunk, chunk))

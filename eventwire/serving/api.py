@@ -28,7 +28,6 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
 
 import duckdb
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -36,12 +35,16 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventwire import __version__
 from eventwire.records.errors import InputError
 from eventwire.records.geometry import EARTH_RADIUS_KM
 from eventwire.serving import zones as zones_mod
+from eventwire.serving.hygiene import BadValue, bearer, checked_number, checked_time, next_url
+from eventwire.serving.hygiene import install as install_hygiene
+from eventwire.store.sinks import safe_dict
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
@@ -234,9 +237,10 @@ def parse_time(value: str, name: str = "since") -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ApiError(400, "bad_time", f"{name}: {value!r} is not an ISO date-time") from exc
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment
+    try:
+        return checked_time(moment)
+    except BadValue as exc:
+        raise ApiError(400, "bad_time", f"{name}: {value!r}: {exc}") from exc
 
 
 def _roots(value: str) -> list[str]:
@@ -473,15 +477,13 @@ def _key_from_token(key: Any, kind: str) -> Any:
     """The sort value a token carries, checked against the column's kind; None for NULL."""
     if key is None:
         return None
-    if kind == "number" and isinstance(key, int | float) and not isinstance(key, bool):
-        return key
-    if kind == "text" and isinstance(key, str) and len(key) <= 300:
-        return key
-    if kind == "time" and isinstance(key, str):
-        try:
-            return datetime.fromisoformat(key)
-        except ValueError:
-            pass
+    with contextlib.suppress(BadValue, ValueError):
+        if kind == "number":
+            return checked_number(key)
+        if kind == "text" and isinstance(key, str) and len(key) <= 300:
+            return key
+        if kind == "time" and isinstance(key, str):
+            return checked_time(datetime.fromisoformat(key))
     raise ApiError(400, "bad_next", "_next does not belong to this sort order")
 
 
@@ -510,9 +512,7 @@ def decode_token(token: str) -> dict[str, Any]:
 
 
 def _next_url(request: Request, token: str) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
-    params.append(("_next", token))
-    return str(request.url.replace(query=urlencode(params)))
+    return next_url(request, token)  # from the configured base, never the request's Host
 
 
 # ---------------------------------------------------------------- response models
@@ -766,6 +766,7 @@ def create_app(
     db: Path | str,
     token: str | None = None,
     query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+    base_url: str | None = None,
 ) -> FastAPI:
     """The API over one DuckDB file: read-only without ``token``, writable with it."""
     database = Database(Path(db), read_only=token is None, query_timeout=query_timeout)
@@ -782,9 +783,11 @@ def create_app(
         lifespan=lifespan,
         version=__version__,
         description="Coded political and conflict events: query, count, map, and watch zones.",
+        docs_url=None, redoc_url=None,  # /docs comes from install(): offline, under a CSP
     )
     app.state.database = database
     app.add_middleware(BodyLimit)
+    install_hygiene(app, base_url)
     from eventwire.serving.web import mount as mount_dashboard  # the page at / and /static
     mount_dashboard(app)
 
@@ -813,7 +816,7 @@ def create_app(
     def require_token(authorization: Annotated[str | None, Header()] = None) -> None:
         if token is None:
             raise ApiError(403, "read_only", "this server is read-only: start it with a token")
-        given = (authorization or "").removeprefix("Bearer ").strip()
+        given = bearer(authorization) or ""
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise ApiError(401, "bad_token", "send Authorization: Bearer TOKEN")
 
@@ -1056,9 +1059,18 @@ def create_app(
                     else:
                         report["skipped"] += 1
             report["alerts"] += raiser.check()
-            # one try each now; failures wait for the next ingest, `watch` or `alerts --deliver`
-            zones_mod.deliver_pending(store.con, wait=False, timeout=5.0)
-        return _json(report)
+        response = _json(report)
+        # after the answer and outside the write lock (taken only for the queue's rows): one try
+        # each now; failures wait for the next ingest, `watch` or `alerts --deliver`
+        response.background = BackgroundTask(deliver_queued)
+        return response
+
+    def deliver_queued() -> None:
+        cursor = database.con.cursor()
+        try:
+            zones_mod.deliver_pending(cursor, wait=False, timeout=5.0, lock=database.write_lock)
+        finally:
+            cursor.close()
 
     # ------------------------------------------------------------ zones
 
@@ -1159,7 +1171,7 @@ def _csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
                             lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_dict(row) for row in rows)
     return out.getvalue()
 
 

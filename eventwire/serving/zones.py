@@ -8,36 +8,46 @@ filters, gets one row in ``alerts``. The pair (zone, event) is the key, so a
 rerun of ingest, or a restarted ``watch``, never raises an alert twice.
 
 A zone may name a webhook: each alert is queued in ``webhook_deliveries`` and
-POSTed as JSON signed with HMAC-SHA256 (header ``X-Eventwire-Signature``),
-retried with back-off, and recorded as failed when every try failed. A
-delivered alert is never sent again.
+POSTed as JSON, retried with back-off, and recorded as failed when every try
+failed. A delivered alert is never sent again. Each delivery carries
+``X-Eventwire-Timestamp`` (Unix seconds) and ``X-Eventwire-Signature``
+(``sha256=`` HMAC-SHA256 of the timestamp, a full stop and the body bytes); a
+receiver refuses a signature older than :data:`SIGNATURE_TOLERANCE` seconds, so
+a captured delivery cannot be replayed later. Only public addresses are reached
+(see :mod:`eventwire.serving.webhook_guard`), and the HTTP calls are made
+outside any lock the caller holds for writing: only the reads and writes of the
+queue take it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import math
 import secrets
+import ssl
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import duckdb
-import httpx
+import httpcore
 
 from eventwire import __version__
 from eventwire.records.geometry import haversine_km
+from eventwire.serving.webhook_guard import GuardedBackend, WebhookRefused, check_url, masked
 
 MAX_POLYGON_VERTICES = 5_000
 MAX_RADIUS_KM = 5_000.0
 MAX_NAME_LENGTH = 200
 MAX_FILTER_VALUES = 100
 SIGNATURE_HEADER = "X-Eventwire-Signature"
+TIMESTAMP_HEADER = "X-Eventwire-Timestamp"
+SIGNATURE_TOLERANCE = 300  # seconds a receiver accepts a signature's timestamp either way
 DEFAULT_BACKOFF = (1.0, 4.0, 15.0)  # seconds before the 2nd, 3rd and 4th try
 
 SCHEMA = """
@@ -162,6 +172,19 @@ def _ring(raw: Any) -> Ring:
     if ring[0] != ring[-1]:
         raise ZoneError("a polygon ring must end where it starts")
     return ring
+
+
+def _all_finite(value: Any, depth: int = 0) -> bool:
+    """No NaN or infinity anywhere in a GeoJSON value (altitudes, bbox, properties included)."""
+    if depth > 64:
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_all_finite(v, depth + 1) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_all_finite(v, depth + 1) for v in value)
+    return True
 
 
 def parse_polygon(geojson: Any) -> Polygon:
@@ -291,12 +314,13 @@ class Zone:
         return True
 
     def public(self) -> dict[str, Any]:
-        """The zone as the API and CLI show it: never the webhook secret."""
+        """The zone as the API and CLI show it: never the secret, the URL's path or credentials."""
         return {
             "zone_id": self.zone_id, "name": self.name,
             "kind": "polygon" if self.polygon is not None else "circle",
             "lat": self.lat, "lon": self.lon, "radius_km": self.radius_km,
-            "polygon": self.polygon, "filters": self.filters, "webhook_url": self.webhook_url,
+            "polygon": self.polygon, "filters": self.filters,
+            "webhook_url": masked(self.webhook_url),
             "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at),
         }
 
@@ -316,6 +340,8 @@ def validate_zone(
     if polygon is not None:
         if any(v is not None for v in (lat, lon, radius_km)):
             raise ZoneError("give either a polygon or lat/lon/radius_km, not both")
+        if not _all_finite(polygon):
+            raise ZoneError("polygon holds a number that is not finite (NaN or infinity)")
         zone.shape = parse_polygon(polygon)
         zone.polygon = polygon
     else:
@@ -330,9 +356,10 @@ def validate_zone(
     if webhook_url is not None:
         if not isinstance(webhook_url, str) or len(webhook_url) > 2000:
             raise ZoneError("webhook_url must be a URL string")
-        parts = urlsplit(webhook_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ZoneError("webhook_url must be an http(s) URL")
+        try:
+            check_url(webhook_url)
+        except WebhookRefused as exc:
+            raise ZoneError(str(exc)) from exc
         zone.webhook_url = webhook_url
     return zone
 
@@ -341,13 +368,30 @@ def _new_zone_id() -> str:
     return "z" + secrets.token_hex(6)
 
 
+def _finite_or_none(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
 def _from_row(row: Sequence[Any]) -> Zone:
-    polygon = json.loads(row[5]) if row[5] is not None else None
+    """A stored zone; one whose polygon no longer parses keeps its name but contains nothing."""
+    polygon, shape = None, None
+    try:
+        polygon = json.loads(row[5]) if row[5] is not None else None
+        if polygon is not None and _all_finite(polygon):
+            shape = parse_polygon(polygon)
+    except (ValueError, RecursionError):  # ZoneError and bad JSON are ValueErrors
+        pass
+    if shape is None:
+        polygon = None
+    try:
+        filters = json.loads(row[6])
+    except ValueError:
+        filters = {}
     return Zone(
-        zone_id=row[0], name=row[1], lat=row[2], lon=row[3], radius_km=row[4], polygon=polygon,
-        filters=json.loads(row[6]), webhook_url=row[7], webhook_secret=row[8],
-        created_at=row[9], updated_at=row[10],
-        shape=parse_polygon(polygon) if polygon is not None else None,
+        zone_id=row[0], name=row[1], lat=_finite_or_none(row[2]), lon=_finite_or_none(row[3]),
+        radius_km=_finite_or_none(row[4]), polygon=polygon,
+        filters=filters if isinstance(filters, dict) else {}, webhook_url=row[7],
+        webhook_secret=row[8], created_at=row[9], updated_at=row[10], shape=shape,
     )
 
 
@@ -368,7 +412,7 @@ def add_zone(con: duckdb.DuckDBPyConnection, zone: Zone,
     con.execute(
         "INSERT INTO zones VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [zone.zone_id, zone.name, zone.lat, zone.lon, zone.radius_km,
-         json.dumps(zone.polygon) if zone.polygon is not None else None,
+         json.dumps(zone.polygon, allow_nan=False) if zone.polygon is not None else None,
          json.dumps(zone.filters), zone.webhook_url, zone.webhook_secret,
          zone.created_at, zone.updated_at],
     )
@@ -398,7 +442,8 @@ def update_zone(con: duckdb.DuckDBPyConnection, zone_id: str, changes: dict[str,
         "UPDATE zones SET name = ?, lat = ?, lon = ?, radius_km = ?, polygon = ?, filters = ?, "
         "webhook_url = ?, webhook_secret = ?, updated_at = ? WHERE zone_id = ?",
         [new.name, new.lat, new.lon, new.radius_km,
-         json.dumps(new.polygon) if new.polygon is not None else None, json.dumps(new.filters),
+         json.dumps(new.polygon, allow_nan=False) if new.polygon is not None else None,
+         json.dumps(new.filters),
          new.webhook_url, new.webhook_secret, new.updated_at, zone_id],
     )
     return new
@@ -572,13 +617,50 @@ def list_alerts(
 # ---------------------------------------------------------------- webhooks
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The signature header's value: ``sha256=`` and the hex HMAC of the exact body bytes."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The signature header's value: ``sha256=`` and the hex HMAC of ``timestamp.body``."""
+    signed = str(timestamp).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def verify(secret: str, body: bytes, header: str) -> bool:
-    return hmac.compare_digest(sign(secret, body), header)
+def verify(secret: str, body: bytes, header: str, timestamp: str,
+           tolerance: float = SIGNATURE_TOLERANCE, at: float | None = None) -> bool:
+    """What a receiver does: the signature matches and its timestamp is within the tolerance."""
+    try:
+        stamp = int(timestamp)
+    except ValueError:
+        return False
+    moment = time.time() if at is None else at
+    if abs(moment - stamp) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, body, stamp), header)
+
+
+@dataclass
+class _Delivery:
+    alert_id: str
+    url: str
+    attempts: int
+    due: datetime | None
+    secret: str
+    body: bytes
+
+
+def _queued(con: duckdb.DuckDBPyConnection) -> list[_Delivery]:
+    rows = con.execute(
+        "SELECT d.alert_id, d.url, d.attempts, d.next_attempt_at, z.webhook_secret, z.zone_id, "
+        "z.name, a.event_id, a.raised_at, a.event FROM webhook_deliveries d "
+        "JOIN alerts a USING (alert_id) JOIN zones z ON z.zone_id = d.zone_id "
+        "WHERE d.status = 'pending' ORDER BY a.raised_at, d.alert_id"
+    ).fetchall()
+    out = []
+    for alert_id, url, attempts, due, secret, zone_id, zone_name, event_id, raised, event in rows:
+        body = json.dumps({
+            "alert_id": alert_id, "zone_id": zone_id, "zone_name": zone_name,
+            "event_id": event_id, "raised_at": _iso(raised), "event": json.loads(event),
+        }, ensure_ascii=False, sort_keys=True).encode()
+        out.append(_Delivery(alert_id, url, attempts, due, secret or "", body))
+    return out
 
 
 def deliver_pending(
@@ -586,69 +668,83 @@ def deliver_pending(
     backoff: Sequence[float] = DEFAULT_BACKOFF,
     timeout: float = 10.0,
     wait: bool = True,
+    lock: contextlib.AbstractContextManager[Any] | None = None,
 ) -> dict[str, int]:
     """POST every queued alert to its zone's webhook; retry with back-off; record the outcome.
 
     With ``wait`` the back-off pauses are slept here, so one call finishes
     every delivery; without it a failed try is rescheduled and a later call
-    (the next ``watch`` cycle) picks it up when it is due.
+    (the next ``watch`` cycle) picks it up when it is due. ``lock`` is taken
+    only to read and write the queue, never while a request is in flight.
     """
     counts = {"delivered": 0, "failed": 0, "retrying": 0}
-    if not has_tables(con):
-        return counts
-    rows = con.execute(
-        "SELECT d.alert_id, d.url, d.attempts, d.next_attempt_at, z.webhook_secret, z.zone_id, "
-        "z.name, a.event_id, a.raised_at, a.event FROM webhook_deliveries d "
-        "JOIN alerts a USING (alert_id) JOIN zones z ON z.zone_id = d.zone_id "
-        "WHERE d.status = 'pending' ORDER BY a.raised_at, d.alert_id"
-    ).fetchall()
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        down: set[str] = set()  # endpoints that failed every try in this call
-        for row in rows:
-            alert_id, url, attempts, due, secret, zone_id, zone_name, event_id, raised, event = row
-            if url in down or (not wait and due is not None and due > now()):
+    guard = lock if lock is not None else contextlib.nullcontext()
+    with guard:
+        if not has_tables(con):
+            return counts
+        queue = _queued(con)
+    down: set[str] = set()  # endpoints that failed every try in this call
+    with httpcore.ConnectionPool(ssl_context=ssl.create_default_context(),
+                                 network_backend=GuardedBackend()) as pool:
+        for item in queue:
+            if item.url in down or (not wait and item.due is not None and item.due > now()):
                 continue  # left queued for a later call
-            body = json.dumps({
-                "alert_id": alert_id, "zone_id": zone_id, "zone_name": zone_name,
-                "event_id": event_id, "raised_at": _iso(raised), "event": json.loads(event),
-            }, ensure_ascii=False, sort_keys=True).encode()
-            headers = {
-                "Content-Type": "application/json", SIGNATURE_HEADER: sign(secret or "", body),
-                "X-Eventwire-Alert": alert_id, "User-Agent": f"eventwire/{__version__}",
-            }
-            while True:
-                attempts += 1
-                status, error = _post(client, url, body, headers)
-                if status is not None and 200 <= status < 300:
-                    _record(con, alert_id, "delivered", attempts, status, None, None)
-                    counts["delivered"] += 1
-                    break
-                if attempts > len(backoff):
-                    _record(con, alert_id, "failed", attempts, status, error, None)
-                    counts["failed"] += 1
-                    down.add(url)
-                    break
-                pause = backoff[attempts - 1]
-                if not wait:
-                    _record(con, alert_id, "pending", attempts, status, error,
-                            now() + timedelta(seconds=pause))
-                    counts["retrying"] += 1
-                    break
-                _record(con, alert_id, "pending", attempts, status, error, None)
-                time.sleep(pause)
+            outcome = _deliver(con, guard, pool, item, backoff, timeout, wait)
+            counts[outcome] += 1
+            if outcome == "failed":
+                down.add(item.url)
     return counts
 
 
+def _deliver(
+    con: duckdb.DuckDBPyConnection, guard: contextlib.AbstractContextManager[Any],
+    pool: httpcore.ConnectionPool, item: _Delivery, backoff: Sequence[float], timeout: float,
+    wait: bool,
+) -> str:
+    """Tries one delivery until it is delivered, failed, or (without ``wait``) rescheduled."""
+    attempts = item.attempts
+    while True:
+        attempts += 1
+        stamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json", TIMESTAMP_HEADER: str(stamp),
+            SIGNATURE_HEADER: sign(item.secret, item.body, stamp),
+            "X-Eventwire-Alert": item.alert_id, "User-Agent": f"eventwire/{__version__}",
+        }
+        status, error = _post(pool, item.url, item.body, headers, timeout)
+        if status is not None and 200 <= status < 300:
+            with guard:
+                _record(con, item.alert_id, "delivered", attempts, status, None, None)
+            return "delivered"
+        if attempts > len(backoff) or error and error.startswith("refused"):
+            with guard:
+                _record(con, item.alert_id, "failed", attempts, status, error, None)
+            return "failed"
+        pause = backoff[attempts - 1]
+        due = None if wait else now() + timedelta(seconds=pause)
+        with guard:
+            _record(con, item.alert_id, "pending", attempts, status, error, due)
+        if not wait:
+            return "retrying"
+        time.sleep(pause)
+
+
 def _post(
-    client: httpx.Client, url: str, body: bytes, headers: dict[str, str]
+    pool: httpcore.ConnectionPool, url: str, body: bytes, headers: dict[str, str],
+    timeout: float,
 ) -> tuple[int | None, str | None]:
+    limits = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
     try:
-        response = client.post(url, content=body, headers=headers)
-    except httpx.HTTPError as exc:
+        response = pool.request("POST", url, headers=list(headers.items()), content=body,
+                                extensions={"timeout": limits})
+    except WebhookRefused as exc:
+        return None, f"refused: {exc}"[:300]
+    except (httpcore.ConnectError, httpcore.TimeoutException, httpcore.NetworkError,
+            httpcore.ProtocolError, httpcore.UnsupportedProtocol, OSError) as exc:
         return None, f"{type(exc).__name__}: {exc}"[:300]
-    if 200 <= response.status_code < 300:
-        return response.status_code, None
-    return response.status_code, f"HTTP {response.status_code}"
+    if 200 <= response.status < 300:
+        return response.status, None
+    return response.status, f"HTTP {response.status}"
 
 
 def _record(

@@ -41,6 +41,7 @@ from eventwire.records.errors import MESSAGES, ErrorCode, EventwireError, InputE
 from eventwire.records.model import Article, Event, PlaceMention
 from eventwire.store.dedup import Mention, cluster, date_window, family_of
 from eventwire.store.migrations import ADMIN_COLUMNS, admin_values
+from eventwire.store.paths import check_db_path, remove_empty
 from eventwire.store.wirecopies import WireCopyIndex, signature_bytes, signature_from_bytes
 
 SCHEMA_VERSION = 3
@@ -134,13 +135,16 @@ HINTS = {
     ErrorCode.E036_DB_OLD_SCHEMA: "run `eventwire ingest --db FILE` once to migrate it in place",
     ErrorCode.E037_DB_MISSING: "run `eventwire ingest INPUT --db FILE` first",
     ErrorCode.E038_DB_FAILED: "the file is left as it was before this batch",
+    ErrorCode.E042_DB_SPECIAL_FILE: "point --db at a regular file or a new path in a folder",
+    ErrorCode.E043_DB_IS_FOLDER: "name a file inside the folder, e.g. FOLDER/events.duckdb",
+    ErrorCode.E044_DB_NO_FOLDER: "create the folder first, or choose a path in one that exists",
+    ErrorCode.E045_DB_BAD_SCHEMA_INFO: "the file was changed outside eventwire; use a new --db",
 }
 # no extension is ever loaded or fetched: the file is read with the core engine only
 DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False, "autoinstall_known_extensions": False,
     "allow_community_extensions": False,
 }
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class StoreError(EventwireError):
@@ -301,31 +305,12 @@ class Store:
                           else _short(exc))
 
     def _check_file(self) -> None:
-        if not self.path.exists():
-            if self.read_only:
-                raise StoreError(ErrorCode.E037_DB_MISSING, self.path)
-            folder = self.path.parent if str(self.path.parent) else Path(".")
-            if folder.exists() and not os.access(folder, os.W_OK):
-                raise StoreError(ErrorCode.E031_DB_READ_ONLY, self.path)
-            return
-        if self.path.is_dir():
-            raise StoreError(ErrorCode.E033_DB_NOT_DUCKDB, self.path, "it is a folder")
-        try:
-            with self.path.open("rb") as handle:
-                head = handle.read(16)
-        except PermissionError:
-            raise StoreError(ErrorCode.E031_DB_READ_ONLY, self.path, "cannot be read") from None
-        if not head:
-            if self.read_only:
-                raise StoreError(ErrorCode.E033_DB_NOT_DUCKDB, self.path, "empty file")
-            self.path.unlink()  # an empty file is what a failed create leaves; start afresh
-            return
-        if head.startswith(SQLITE_MAGIC):
-            raise StoreError(ErrorCode.E034_DB_SQLITE, self.path)
-        if len(head) < 12 or head[8:12] != b"DUCK":
-            raise StoreError(ErrorCode.E033_DB_NOT_DUCKDB, self.path)
-        if not self.read_only and not os.access(self.path, os.W_OK):
-            raise StoreError(ErrorCode.E031_DB_READ_ONLY, self.path)
+        """Refuse what is not a database file before DuckDB or ``open`` touches it."""
+        verdict = check_db_path(self.path, self.read_only)
+        if verdict.problem is not None:
+            raise StoreError(verdict.problem.code, self.path, verdict.problem.detail)
+        if verdict.replace_empty:
+            remove_empty(self.path)  # an empty file is what a failed create leaves; start afresh
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """The first row of a query, the result read to its end (DuckDB wants it finished)."""
@@ -343,7 +328,14 @@ class Store:
         3 this one."""
         tables = self._tables()
         if "schema_info" in tables:
-            row = self.one("SELECT max(version) FROM schema_info")
+            try:
+                row = self.one("SELECT max(TRY_CAST(version AS BIGINT)), count(version) - "
+                               "count(TRY_CAST(version AS BIGINT)) FROM schema_info")
+            except duckdb.Error as exc:
+                raise StoreError(ErrorCode.E045_DB_BAD_SCHEMA_INFO, self.path, _short(exc)
+                                 ) from None
+            if row and row[1]:
+                raise StoreError(ErrorCode.E045_DB_BAD_SCHEMA_INFO, self.path)
             return int(row[0]) if row and row[0] is not None else 0
         if "events" in tables:
             return 1

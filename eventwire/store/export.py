@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from eventwire.records.model import EVENT_FIELDS, PLACE_FIELDS
 from eventwire.store import formats
 from eventwire.store.filters import EventFilter
-from eventwire.store.sinks import open_binary, open_text
+from eventwire.store.sinks import open_binary, open_text, safe_dict, safe_row
 
 if TYPE_CHECKING:
     from eventwire.store.database import Store
@@ -75,7 +75,7 @@ def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> i
     writer = csv.DictWriter(out, fieldnames=csv_columns())
     writer.writeheader()
     for record in records:
-        writer.writerow(flatten(record))
+        writer.writerow(safe_dict(flatten(record)))
         count += 1
     return count
 
@@ -138,7 +138,7 @@ def _write_events_csv(store: Store, filters: EventFilter, out: Path | None,
                 header_written = True
             for row in zip(*(batch.column(i).to_pylist() for i in range(batch.num_columns)),
                            strict=True):
-                writer.writerow(["" if v is None else _jsonable(v) for v in row])
+                writer.writerow(safe_row("" if v is None else _jsonable(v) for v in row))
                 count += 1
         if not header_written:
             from eventwire.store.database import TABLES

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from eventwire.data import DATA_DIR
-from eventwire.store.sinks import open_text
+from eventwire.records.ontology import plover_intensity
+from eventwire.store.acled import classify
+from eventwire.store.sinks import open_text, spreadsheet_safe
 
 if TYPE_CHECKING:
     from eventwire.store.database import Store
@@ -90,46 +92,19 @@ def fips(iso3: str | None) -> str:
     return country_codes().get(iso3 or "", {}).get("fips", "")
 
 
-def _table(name: str, width: int) -> list[list[str]]:
-    rows = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t")[:width])
-    return rows
-
-
-@lru_cache(maxsize=1)
-def acled_types() -> dict[str, tuple[str, str, str]]:
-    return {row[0]: (row[1], row[2], row[3]) for row in _table("acled_event_types.tsv", 4)}
-
-
-@lru_cache(maxsize=1)
-def acled_inter() -> dict[str, int]:
-    return {row[0]: int(row[1]) for row in _table("acled_actor_types.tsv", 2)}
-
-
-def acled_type(cameo: str | None) -> tuple[str, str, str] | None:
-    """(disorder type, event type, sub-event type) by the longest CAMEO prefix listed."""
-    table = acled_types()
-    code = cameo or ""
-    for size in range(len(code), 1, -1):
-        if code[:size] in table:
-            return table[code[:size]]
-    return None
-
-
 def numeric_id(event_id: str) -> int:
     """A stable positive 60-bit integer for an event id (GDELT's ids are integers)."""
     return int(hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:15], 16)
 
 
 def _clean(value: Any) -> str:
-    """A field as GDELT writes one: no tabs or line breaks, empty for missing."""
+    """A field as GDELT writes one: no tabs or line breaks, empty for missing, no formula."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".") if value == value else ""
-    return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    text = str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return str(spreadsheet_safe(text))
 
 
 def _day(value: str | None) -> date | None:
@@ -169,9 +144,9 @@ def _gdelt_geo(row: dict[str, Any]) -> list[Any]:
     country = fips(row["place_country"])
     us = row["place_country"] == "USA"
     kind = GEO_TYPE.get(row["place_precision"] or "city", (4, 3))[1 if us else 0]
-    name = ", ".join(p for p in (row["place_name"], row["admin1"],
-                                 country_codes().get(row["place_country"] or "", {}).get("name"))
-                     if p)
+    parts = (row["place_name"], row["admin1"],
+             country_codes().get(row["place_country"] or "", {}).get("name"))
+    name = ", ".join(dict.fromkeys(p for p in parts if p))  # "Mali", not "Mali, Mali"
     return [kind, name, country, gdelt_adm1(country, row.get("admin1_code")), "", row["lat"],
             row["lon"], row["geonameid"] or ""]
 
@@ -197,6 +172,15 @@ def acled_regions() -> dict[str, str]:
     return table
 
 
+def _actor_geo(row: dict[str, Any], side: str) -> list[Any]:
+    """An actor's geography: the action's place when the actor belongs there (or to no
+    country), as GDELT places an actor where the text mentions it; else unknown (type 0)."""
+    country = row[f"{side}_country"]
+    if row[f"{side}_code"] is None or (country and country != row["place_country"]):
+        return [0, "", "", "", "", "", "", ""]
+    return _gdelt_geo(row)
+
+
 def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
     day = _day(row["date"])
     actors = []
@@ -204,10 +188,6 @@ def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
         code = row[f"{side}_code"]
         actors += [code, (row[f"{side}_name"] or "").upper(), row[f"{side}_country"], "", "", "",
                    "", row[f"{side}_agent"], "", ""]
-    geo = _gdelt_geo(row)
-    # an actor is placed where its action is (GDELT's own default); none without an actor
-    actor_geo = [geo if row[f"{side}_code"] or row[f"{side}_country"] else
-                 [0, "", "", "", "", "", "", ""] for side in ("source", "target")]
     cameo = row["cameo"] or ""
     return [
         numeric_id(row["event_id"]), day.strftime("%Y%m%d") if day else "",
@@ -217,8 +197,8 @@ def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
         1 if (row["sentence_index"] or 0) <= 2 else 0, cameo, cameo[:3], row["cameo_root"],
         row["quad_class"], row["goldstein"], row["n_mentions"], row["n_sources"],
         row["n_articles"], "",
-        *actor_geo[0], *actor_geo[1],
-        *geo, _stamp(row["added_at"]), row["url"] or row["doc_id"] or "",
+        *_actor_geo(row, "source"), *_actor_geo(row, "target"),
+        *_gdelt_geo(row), _stamp(row["added_at"]), row["url"] or row["doc_id"] or "",
     ]
 
 
@@ -270,7 +250,8 @@ def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
         for r in rows:
             city = r["place_name"] if r["place_precision"] in ("city", "point") else ""
             yield [
-                r["event_id"], r["date"], r["plover"], r["plover_mode"], r["goldstein"],
+                r["event_id"], r["date"], r["plover"], r["plover_mode"],
+                plover_intensity(r["plover"], r["plover_mode"]),
                 r["quad_class"], "", r["source_name"] or r["source_text"], r["source_country"],
                 "", r["source_agent"], r["source_agent"], "", r["source_text"], "",
                 r["target_name"] or r["target_text"], r["target_country"], "", r["target_agent"],
@@ -283,35 +264,25 @@ def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
     return _write_tsv(out, lines())
 
 
-def _acled_interaction(a: int, b: int) -> int:
-    if not a:
-        return 0
-    low, high = sorted((a, b)) if b else (a, 0)
-    return low * 10 + high if b else a * 10
-
-
 def write_acled(store: Store, filters: EventFilter, out: TextIO) -> int:
     writer = csv.writer(out)
     writer.writerow(ACLED_COLUMNS)
-    inter = acled_inter()
     count = 0
     for r in _rows(store, filters, EVENT_SELECT):
-        kind = acled_type(r["cameo"])
-        if kind is None:
+        acled = classify(r)
+        if acled is None:
             continue
         day = _day(r["date"])
         codes = country_codes().get(r["place_country"] or "", {})
-        inter1 = inter.get(r["source_agent"] or "", 0)
-        inter2 = inter.get(r["target_agent"] or "", 0)
-        civilians = "Civilian targeting" if inter2 == 7 and kind[1] != "Protests" else ""
         updated = r["updated_at"]
         writer.writerow([_clean(v) for v in [
             r["event_id"], day.isoformat() if day else "", day.year if day else "",
-            TIME_PRECISION.get(r["date_precision"] or "", 3), *kind,
-            r["source_name"] or r["source_text"], "", inter1,
-            r["target_name"] or r["target_text"], "", inter2,
-            _acled_interaction(inter1, inter2), civilians, codes.get("iso_numeric", ""),
-            acled_regions().get(r["place_country"] or "", ""),
+            TIME_PRECISION.get(r["date_precision"] or "", 3), acled.disorder_type,
+            acled.event_type, acled.sub_event_type,
+            r["source_name"] or r["source_text"], "", acled.inter1,
+            r["target_name"] or r["target_text"], "", acled.inter2,
+            acled.interaction, "Civilian targeting" if acled.civilian_targeting else "",
+            codes.get("iso_numeric", ""), acled_regions().get(r["place_country"] or "", ""),
             codes.get("name", r["place_country"]), r["admin1"], r.get("admin2") or "", "",
             r["place_name"],
             r["lat"], r["lon"], GEO_PRECISION.get(r["place_precision"] or "", 3), r["outlet"],

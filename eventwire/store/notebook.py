@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from eventwire.coding.pipeline import Pipeline
-    from eventwire.store.database import Store
+
+from eventwire.records.queries import query_countries, query_range, query_types
+from eventwire.store.database import Store
 
 _PIPELINES: dict[bool, Pipeline] = {}
 
@@ -74,10 +76,12 @@ class Database:
                include_deleted: bool) -> tuple[str, list[Any]]:
         from eventwire.store.filters import EventFilter
 
-        where, params = EventFilter(since, until, _as_list(country)).where("e")
+        since, until = query_range(since, until)
+        countries = query_countries(_as_list(country))
+        where, params = EventFilter(since, until, countries).where("e")
         if include_deleted:
             where = where.replace("e.deleted_at IS NULL", "TRUE", 1)
-        kinds = [p.upper() for p in _as_list(plover)]
+        kinds = query_types(_as_list(plover))
         if kinds:
             where += " AND e.plover IN (SELECT unnest(?))"
             params.append(kinds)

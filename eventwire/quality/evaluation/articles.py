@@ -142,6 +142,7 @@ class Tally:
     fully: int = 0
     headline: int = 0
     headline_found: int = 0
+    salience: int = 0  # matched events whose salience is the gold one
 
     def report(self) -> dict[str, Any]:
         p = self.matched / self.predicted if self.predicted else 0.0
@@ -160,6 +161,7 @@ class Tally:
             "headline_recall": round(self.headline_found / self.headline, 3)
             if self.headline
             else 0.0,
+            "salience_right": round(self.salience / m, 3),
         }
 
 
@@ -194,6 +196,7 @@ def score_article(record: dict[str, Any], predicted: list[Event], tally: Tally) 
     for gi, pi, right in matches:
         for attribute, ok in right.items():
             tally.right[attribute] += ok
+        tally.salience += golds[gi].get("salience") == predicted[pi].salience
         if all(right.values()):
             tally.fully += 1
         else:

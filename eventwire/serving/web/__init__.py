@@ -54,6 +54,11 @@ def is_built() -> bool:
 
 
 class _SecuredStatic(StaticFiles):
+    async def check_config(self) -> None:
+        """An unbuilt bundle answers 404, not a server error."""
+        if self.directory is not None and Path(self.directory).is_dir():
+            await super().check_config()
+
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         response.headers.update(SECURITY_HEADERS)

@@ -1,5 +1,7 @@
 // Talking to the eventwire HTTP API on the same origin (the page is served by it).
 
+import { actorName } from "./names.js";
+
 const TOKEN_KEY = "eventwire.token";
 export const PAGE_SIZE = 1000;
 export const MAX_EVENTS = 20000;
@@ -69,10 +71,10 @@ export function toEvent(item) {
     mode: p.plover_mode || null,
     quad: p.quad_class ?? null,
     goldstein: p.goldstein ?? null,
-    source: p.source_name || p.source_code || "",
+    source: actorName(p.source_name, p.source_code, p.source_country, p.source_agent),
     sourceCode: p.source_code || "",
     sourceCountry: p.source_country || "",
-    target: p.target_name || p.target_code || "",
+    target: actorName(p.target_name, p.target_code, p.target_country, p.target_agent),
     targetCode: p.target_code || "",
     targetCountry: p.target_country || "",
     place: p.place_name || "",
@@ -85,6 +87,9 @@ export function toEvent(item) {
     mentions: p.n_mentions ?? 1,
     articles: p.n_articles ?? 1,
     sources: p.n_sources ?? 1,
+    // fields the record has and the API may not serve yet: undefined when absent, null when empty
+    fatalities: "fatalities" in p ? p.fatalities : undefined,
+    salience: p.salience || null,
   };
 }
 

@@ -1,4 +1,6 @@
-// Colours for quad classes and PLOVER types, chosen to stay apart for common colour blindness.
+// Colours from the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008): eight hues
+// that stay apart for the common forms of colour blindness. At most eight keys are ever coloured
+// at once, so every colour on the map has its own line in the legend.
 
 export const QUAD_NAMES = {
   1: "Verbal cooperation",
@@ -7,7 +9,18 @@ export const QUAD_NAMES = {
   4: "Material conflict",
 };
 
-export const QUAD_COLOURS = { 1: "#1b9e77", 2: "#2c7fb8", 3: "#e6a117", 4: "#d7301f" };
+const OKABE_ITO = {
+  orange: "#E69F00",
+  sky: "#56B4E9",
+  green: "#009E73",
+  yellow: "#F0E442",
+  blue: "#0072B2",
+  vermillion: "#D55E00",
+  purple: "#CC79A7",
+  black: "#000000",
+};
+
+export const QUAD_COLOURS = { 1: OKABE_ITO.sky, 2: OKABE_ITO.blue, 3: OKABE_ITO.orange, 4: OKABE_ITO.vermillion };
 
 // PLOVER event types, cooperative to conflictual.
 export const PLOVER_TYPES = [
@@ -15,26 +28,38 @@ export const PLOVER_TYPES = [
   "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 ];
 
-const PALETTE = [
-  "#1b9e77", "#66a61e", "#2c7fb8", "#7fc97f", "#386cb0", "#41b6c4", "#a6cee3", "#8da0cb",
-  "#e7298a", "#b15928", "#e6a117", "#984ea3", "#fb9a99", "#ff7f00", "#e31a1c", "#7f0000",
+// Sixteen types cannot have sixteen colours one can tell apart: they are coloured in seven
+// groups of neighbouring types (PLOVER's own order, cooperative to conflictual).
+export const TYPE_GROUPS = [
+  { key: "talk", label: "Agree, consult", types: ["AGREE", "CONSULT"], colour: OKABE_ITO.sky },
+  { key: "help", label: "Support, cooperate, aid", types: ["SUPPORT", "COOPERATE", "AID"], colour: OKABE_ITO.blue },
+  { key: "yield", label: "Concede, retreat", types: ["CONCEDE", "RETREAT"], colour: OKABE_ITO.green },
+  { key: "demand", label: "Request, accuse, reject", types: ["REQUEST", "ACCUSE", "REJECT"], colour: OKABE_ITO.purple },
+  { key: "press", label: "Threaten, sanction, mobilize", types: ["THREATEN", "SANCTION", "MOBILIZE"], colour: OKABE_ITO.orange },
+  { key: "protest", label: "Protest", types: ["PROTEST"], colour: OKABE_ITO.yellow },
+  { key: "force", label: "Coerce, assault", types: ["COERCE", "ASSAULT"], colour: OKABE_ITO.vermillion },
 ];
 
-export const PLOVER_COLOURS = Object.fromEntries(PLOVER_TYPES.map((t, i) => [t, PALETTE[i]]));
+const GROUP_OF = Object.fromEntries(TYPE_GROUPS.flatMap((g) => g.types.map((t) => [t, g])));
+const GROUP_BY_KEY = Object.fromEntries(TYPE_GROUPS.map((g) => [g.key, g]));
 
-export const UNKNOWN_COLOUR = "#777777";
+export const UNKNOWN_COLOUR = "#8C8C8C";
 
-/** The key an event is coloured by: its quad class or its PLOVER type. */
+/** The key an event is coloured by: its quad class or the group of its PLOVER type. */
 export function colourKey(event, by) {
-  return by === "plover" ? event.plover || "?" : String(event.quad || "?");
+  if (by === "group") return (GROUP_OF[event.plover] || { key: "?" }).key;
+  return String(event.quad || "?");
 }
 
 export function colourOf(key, by) {
-  if (by === "plover") return PLOVER_COLOURS[key] || UNKNOWN_COLOUR;
+  if (by === "group") return (GROUP_BY_KEY[key] || { colour: UNKNOWN_COLOUR }).colour;
   return QUAD_COLOURS[key] || UNKNOWN_COLOUR;
 }
 
+/** [key, label, colour] for each line of the legend, the unknown key last. */
 export function legendEntries(by) {
-  if (by === "plover") return PLOVER_TYPES.map((t) => [t, t, PLOVER_COLOURS[t]]);
-  return Object.entries(QUAD_NAMES).map(([q, name]) => [q, `${q} ${name}`, QUAD_COLOURS[q]]);
+  const known = by === "group"
+    ? TYPE_GROUPS.map((g) => [g.key, g.label, g.colour])
+    : Object.entries(QUAD_NAMES).map(([q, name]) => [q, `${q} ${name}`, QUAD_COLOURS[q]]);
+  return [...known, ["?", by === "group" ? "Type not coded" : "Quad class not coded", UNKNOWN_COLOUR]];
 }

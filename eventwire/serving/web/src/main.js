@@ -8,6 +8,7 @@ import { loadEvent, loadEvents } from "./api.js";
 import { legendEntries, PLOVER_TYPES, QUAD_NAMES } from "./colours.js";
 import { clear, debounce, h } from "./dom.js";
 import { EventMap } from "./map.js";
+import { PlaceLabels } from "./places.js";
 import { renderArticle, renderEvent } from "./panel.js";
 import { EventTable } from "./table.js";
 import { Timeline } from "./timeline.js";
@@ -23,6 +24,7 @@ const state = {
   brush: null,
   colourBy: "quad",
   inView: true,
+  showBackground: false,
   selectedId: null,
 };
 
@@ -39,6 +41,9 @@ function readFilters() {
     quads: checked("f-quad").map(Number),
   };
 }
+
+/** Background events (history an article recalls) are kept out of the default view. */
+const inForeground = (e) => state.showBackground || e.salience !== "background";
 
 /** Does an event pass the filters of the form (not the brush)? */
 export function passes(e, f) {
@@ -61,7 +66,7 @@ export function passes(e, f) {
 
 function applyFilters() {
   const f = readFilters();
-  state.filtered = state.all.filter((e) => passes(e, f));
+  state.filtered = state.all.filter((e) => inForeground(e) && passes(e, f));
   timeline.setEvents(state.filtered);
   if (state.brush) {
     const [from, to] = state.brush;
@@ -69,6 +74,8 @@ function applyFilters() {
   }
   applyBrush();
   const active = Object.values(f).some((v) => (Array.isArray(v) ? v.length : v));
+  const background = state.all.filter((e) => e.salience === "background").length;
+  $("background-count").textContent = `(${background} in the store${state.showBackground || !background ? "" : ", hidden"})`;
   $("filters-active").textContent = active ? "filters on" : "";
 }
 
@@ -171,6 +178,7 @@ const map = new EventMap($("map"), {
   onViewChange: debounce(() => state.inView && updateTable(), 60),
   onDrawClick: (latlng) => zones.mapClick(latlng),
 });
+const labels = new PlaceLabels(map.map);
 const timeline = new Timeline($("timeline"), {
   onBrush: (span) => {
     state.brush = span;
@@ -194,6 +202,10 @@ function wire() {
     map.setColourBy(state.colourBy);
     table.setColourBy(state.colourBy);
     buildLegend();
+  });
+  $("show-background").addEventListener("change", (e) => {
+    state.showBackground = e.target.checked;
+    applyFilters();
   });
   $("in-view").addEventListener("change", (e) => {
     state.inView = e.target.checked;
@@ -227,7 +239,7 @@ async function start() {
   wire();
   buildLegend();
   showTab("table");
-  const basemap = map.loadBasemap().catch((err) => {
+  const basemap = Promise.all([map.loadBasemap(), labels.load()]).catch((err) => {
     $("status").textContent = `Outlines unavailable: ${err.message}`;
   });
   try {
@@ -249,6 +261,8 @@ async function start() {
 window.eventwireDashboard = {
   state,
   drawn: () => ({ ...map.drawn }),
+  shownTier: () => map.shownTier || null,
+  placeLabels: () => labels.shown.map((p) => ({ name: p.name, minZoom: p.minZoom, lat: p.lat, lon: p.lon })),
   rendered: () => map.rendered.map((r) => ({ ...r, ...map.map.latLngToContainerPoint([r.lat, r.lon]) })),
   clusteredTotal: () =>
     map.index

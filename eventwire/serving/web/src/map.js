@@ -4,6 +4,7 @@
 import L from "leaflet";
 import Supercluster from "supercluster";
 import { feature, mesh } from "topojson-client";
+import { flattenPolygons } from "./antimeridian.js";
 import { colourKey, colourOf } from "./colours.js";
 import { h } from "./dom.js";
 
@@ -105,10 +106,10 @@ export class EventMap {
   /** Country fills, coastlines and borders of one Natural Earth scale, all on one canvas. */
   outlineLayers(topology) {
     const countries = topology.objects.countries;
-    // fills keep Natural Earth's rings as they are (unwrapping a ring can turn it inside out);
-    // only the outlines, which are lines, are unwrapped across the antimeridian
+    // fills are cut into pieces that never jump across the antimeridian (antimeridian.js);
+    // the outlines, which are lines, are unwrapped
     const common = { renderer: this.baseRenderer, interactive: false, smoothFactor: 1.5 };
-    const fill = L.geoJSON(feature(topology, countries), {
+    const fill = L.geoJSON(flattenPolygons(feature(topology, countries)), {
       ...common,
       style: { stroke: false, fillColor: "#f3f0e8", fillOpacity: 1 },
     });
@@ -208,7 +209,8 @@ export class EventMap {
     const selected = event.id === this.selectedId;
     const marker = L.circleMarker([lat, lon], {
       renderer: this.renderer,
-      radius: Math.min(16, 5 + 2.2 * Math.sqrt((event.mentions || 1) - 1)),
+      // more reports or more dead, a larger mark
+      radius: Math.min(16, 5 + 2.2 * Math.sqrt(Math.max((event.mentions || 1) - 1, event.fatalities || 0))),
       color: selected ? "#111" : "#fff",
       weight: selected ? 3 : 1,
       fillColor: colour,
@@ -216,7 +218,9 @@ export class EventMap {
     });
     marker.once("mouseover", () => {
       // tooltips are made on first hover: thousands of markers need not each carry one
-      marker.bindTooltip(`${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}`, {
+      // a text node, never a string: Leaflet reads a string tooltip as HTML
+      const dead = event.fatalities ? ` · ${event.fatalities} dead` : "";
+      marker.bindTooltip(h("span", {}, `${event.date || "undated"} · ${event.plover || event.cameo || "event"} · ${event.place || ""}${dead}`), {
         direction: "top",
       }).openTooltip();
     });
@@ -330,7 +334,8 @@ export class EventMap {
     for (const zone of zones) {
       const shape = zoneShape(zone, { className: "zone-shape" });
       if (!shape) continue;
-      shape.bindTooltip(zone.name || `zone ${zone.id}`, { sticky: true });
+      // zone names are anyone's text: shown as text, not markup
+      shape.bindTooltip(h("span", { class: "zone-name" }, zone.name || `zone ${zone.id}`), { sticky: true });
       shape.on("click", (e) => {
         L.DomEvent.stopPropagation(e);
         onZoneClick(zone);

@@ -1,9 +1,17 @@
-// The table of events: sortable, one focusable row per event, arrows move, Enter opens.
+// The table of events: sortable, paged, one focusable row per event, arrows move, Enter opens.
 
 import { colourKey, colourOf } from "./colours.js";
 import { clear, h } from "./dom.js";
+import { countryName } from "./names.js";
 
-const MAX_ROWS = 250;
+const WIDE_PAGE = 250;
+const ROW_PX = 64; // a phone's row, two or three lines of names
+
+/** Rows per page: on a narrow screen as many as about one screen holds, so the page stays short. */
+export function pageSize() {
+  if (window.innerWidth > 900) return WIDE_PAGE;
+  return Math.max(5, Math.min(25, Math.floor(window.innerHeight / ROW_PX)));
+}
 
 const COLUMNS = [
   { key: "date", label: "Date", value: (e) => e.t ?? -Infinity },
@@ -11,6 +19,8 @@ const COLUMNS = [
   { key: "source", label: "Source", value: (e) => e.source.toLowerCase() },
   { key: "target", label: "Target", value: (e) => e.target.toLowerCase() },
   { key: "place", label: "Place", value: (e) => e.place.toLowerCase() },
+  { key: "country", label: "Country", value: (e) => countryName(e.country).toLowerCase() },
+  { key: "fatalities", label: "Dead", title: "Fatalities the reports give", value: (e) => e.fatalities ?? -1, optional: true },
   { key: "reports", label: "Rep.", title: "Number of reports (mentions)", value: (e) => e.mentions || 0 },
 ];
 
@@ -22,6 +32,13 @@ export class EventTable {
     this.events = [];
     this.selectedId = null;
     this.colourBy = "quad";
+    this.page = 0;
+  }
+
+  /** The columns shown: fatalities only when the API serves them. */
+  columns() {
+    const withDead = this.events.some((e) => e.fatalities !== undefined);
+    return COLUMNS.filter((c) => !c.optional || withDead);
   }
 
   setEvents(events) {
@@ -30,6 +47,7 @@ export class EventTable {
     if (key === this.key) return;
     this.key = key;
     this.events = events;
+    this.page = 0;
     this.render();
   }
 
@@ -50,11 +68,15 @@ export class EventTable {
 
   render() {
     const rows = this.sorted();
-    const shown = rows.slice(0, MAX_ROWS);
+    const size = pageSize();
+    const pages = Math.max(1, Math.ceil(rows.length / size));
+    this.page = Math.min(this.page, pages - 1);
+    const shown = rows.slice(this.page * size, (this.page + 1) * size);
+    const columns = this.columns();
     const head = h(
       "tr",
       {},
-      COLUMNS.map((c) =>
+      columns.map((c) =>
         h(
           "th",
           { scope: "col", "aria-sort": this.sort.key === c.key ? (this.sort.desc ? "descending" : "ascending") : "none" },
@@ -65,7 +87,8 @@ export class EventTable {
               class: "sort",
               title: c.title || null,
               onclick: () => {
-                this.sort = { key: c.key, desc: this.sort.key === c.key ? !this.sort.desc : c.key !== "source" && c.key !== "target" && c.key !== "place" && c.key !== "type" };
+                this.sort = { key: c.key, desc: this.sort.key === c.key ? !this.sort.desc : !["source", "target", "place", "type", "country"].includes(c.key) };
+                this.page = 0;
                 this.render();
               },
             },
@@ -97,6 +120,8 @@ export class EventTable {
           h("td", {}, e.source || "—"),
           h("td", {}, e.target || "—"),
           h("td", {}, e.place || "—"),
+          h("td", { title: e.country || null }, countryName(e.country) || "—"),
+          columns.some((c) => c.key === "fatalities") ? h("td", { class: "num fatalities" }, e.fatalities ?? "—") : null,
           h("td", { class: "num" }, String(e.mentions || 1)),
         );
       }),
@@ -104,10 +129,28 @@ export class EventTable {
     const table = h("table", { class: "events" }, h("caption", { class: "visually-hidden" }, "Events"), h("thead", {}, head), body);
     clear(this.container);
     this.container.append(table);
-    if (rows.length > MAX_ROWS) {
-      this.container.append(h("p", { class: "note" }, `First ${MAX_ROWS} of ${rows.length} rows; narrow the filters or the timeline to see the rest.`));
-    }
+    if (pages > 1) this.container.append(this.pager(rows.length, size, pages));
     if (!rows.length) this.container.append(h("p", { class: "note" }, "No events match the filters."));
+  }
+
+  /** Previous and next buttons (plain buttons: Tab reaches them, Enter or Space presses them). */
+  pager(total, size, pages) {
+    const first = this.page * size + 1;
+    const last = Math.min(total, first + size - 1);
+    const go = (step, id) => () => {
+      this.page += step;
+      this.render();
+      const again = document.getElementById(id);
+      if (again && !again.disabled) again.focus();
+      else this.container.querySelector("tbody tr")?.focus();
+    };
+    return h(
+      "nav",
+      { class: "pager", "aria-label": "Pages of the table" },
+      h("button", { type: "button", id: "page-prev", disabled: this.page === 0, onclick: go(-1, "page-prev") }, "‹ Previous"),
+      h("span", { class: "muted", id: "page-label", "aria-live": "polite" }, `Rows ${first}–${last} of ${total} (page ${this.page + 1} of ${pages})`),
+      h("button", { type: "button", id: "page-next", disabled: this.page >= pages - 1, onclick: go(1, "page-next") }, "Next ›"),
+    );
   }
 
   onKey(ev, id) {

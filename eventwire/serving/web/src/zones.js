@@ -3,6 +3,13 @@
 
 import { createZone, deleteZone, getToken, listZones, setToken, zoneAlerts } from "./api.js";
 import { clear, h } from "./dom.js";
+import { ago, localTime, parseStamp } from "./when.js";
+
+// `eventwire zones add` has no default radius (a circle needs --radius-km), so neither has the form
+const radiusOf = (input) => {
+  const km = parseFloat(input.value);
+  return Number.isFinite(km) && km > 0 ? km : null;
+};
 
 export class Zones {
   constructor(container, { map, onSelectEvent, onStatus }) {
@@ -21,7 +28,7 @@ export class Zones {
     this.tokenInput = h("input", { type: "password", id: "zone-token", autocomplete: "off", placeholder: "write token", value: getToken() });
     this.tokenInput.addEventListener("change", () => setToken(this.tokenInput.value.trim()));
     this.nameInput = h("input", { type: "text", id: "zone-name", placeholder: "e.g. At Tanf deconfliction zone", maxlength: "120" });
-    this.radiusInput = h("input", { type: "number", id: "zone-radius", min: "1", max: "2000", step: "1", value: "55" });
+    this.radiusInput = h("input", { type: "number", id: "zone-radius", min: "1", max: "2000", step: "1", placeholder: "km", required: true });
     this.latInput = h("input", { type: "number", id: "zone-lat", step: "0.0001", min: "-90", max: "90", placeholder: "lat" });
     this.lonInput = h("input", { type: "number", id: "zone-lon", step: "0.0001", min: "-180", max: "180", placeholder: "lon" });
     const sync = () => {
@@ -29,10 +36,10 @@ export class Zones {
         const lat = parseFloat(this.latInput.value);
         const lon = parseFloat(this.lonInput.value);
         if (Number.isFinite(lat) && Number.isFinite(lon)) this.draft.center = [lat, lon];
-        this.draft.radiusKm = Math.max(1, parseFloat(this.radiusInput.value) || 55);
+        this.draft.radiusKm = radiusOf(this.radiusInput);
         this.map.showDraft(this.draft);
-        this.updateButtons();
       }
+      this.updateButtons();
     };
     for (const input of [this.radiusInput, this.latInput, this.lonInput]) input.addEventListener("input", sync);
     this.circleButton = h("button", { type: "button", id: "draw-circle", onclick: () => this.startDraft("circle") }, "Draw a circle");
@@ -68,7 +75,7 @@ export class Zones {
   }
 
   startDraft(kind) {
-    this.draft = { kind, center: null, radiusKm: Math.max(1, parseFloat(this.radiusInput.value) || 55), points: [] };
+    this.draft = { kind, center: null, radiusKm: radiusOf(this.radiusInput), points: [] };
     this.map.setDrawing(true);
     this.hint.textContent = kind === "circle"
       ? "Click the centre on the map (or type it); set the radius; then Save."
@@ -104,9 +111,10 @@ export class Zones {
     if (!this.draft) {
       const lat = parseFloat(this.latInput.value);
       const lon = parseFloat(this.lonInput.value);
-      return Number.isFinite(lat) && Number.isFinite(lon);
+      return Number.isFinite(lat) && Number.isFinite(lon) && radiusOf(this.radiusInput) !== null;
     }
-    return this.draft.kind === "circle" ? Boolean(this.draft.center) : this.draft.points.length >= 3;
+    if (this.draft.kind === "circle") return Boolean(this.draft.center) && radiusOf(this.radiusInput) !== null;
+    return this.draft.points.length >= 3;
   }
 
   updateButtons() {
@@ -118,7 +126,7 @@ export class Zones {
 
   body() {
     const name = this.nameInput.value.trim() || "zone";
-    const radius = Math.max(1, parseFloat(this.radiusInput.value) || 55);
+    const radius = radiusOf(this.radiusInput);
     if (this.draft && this.draft.kind === "polygon") {
       const ring = this.draft.points.map(([lat, lon]) => [lon, lat]);
       ring.push(ring[0]);
@@ -235,10 +243,18 @@ export class Zones {
               { type: "button", class: "link-button", onclick: () => this.onSelectEvent(String(eventId)) },
               `${ev.date || "undated"} ${ev.plover || ev.cameo || "event"}: ${ev.source_name || ev.source_code || "?"} → ${ev.target_name || ev.target_code || "?"}`,
             ),
-            h("span", { class: "muted" }, ` · ${ev.place_name || ""}${a.raised_at || a.created_at ? ` · alerted ${a.raised_at || a.created_at}` : ""}`),
+            h("span", { class: "muted" }, ` · ${ev.place_name || ""}`),
+            alertedAt(a.raised_at || a.created_at),
           );
         }),
       ),
     );
   }
+}
+
+/** " · alerted 2 hours ago", the exact local time on hover; nothing when the stamp is unreadable. */
+function alertedAt(stamp) {
+  const date = parseStamp(stamp);
+  if (!date) return null;
+  return h("span", { class: "muted" }, " · alerted ", h("time", { datetime: date.toISOString(), title: localTime(date) }, ago(date)));
 }

@@ -1,0 +1,107 @@
+"""Every filter is checked: a value that names nothing is a coded error, never an empty answer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import eventwire
+from eventwire.records.errors import EventwireError
+from eventwire.records.queries import query_country, query_date, query_range, query_type
+
+
+@pytest.mark.parametrize(("value", "iso3"), [("SYR", "SYR"), ("syr", "SYR"), ("Syria", "SYR"),
+                                             ("Syrian", "SYR"), ("united states", "USA")])
+def test_countries_by_code_or_name(value: str, iso3: str) -> None:
+    assert query_country(value) == iso3
+
+
+@pytest.mark.parametrize("value", ["Sirya", "XYZ", "", "Narnia"])
+def test_unknown_country_is_e051(value: str) -> None:
+    with pytest.raises(EventwireError) as caught:
+        query_country(value)
+    assert caught.value.code.value == "E051"
+
+
+@pytest.mark.parametrize("value", ["2022-13-45", "garbage", "2023-02-30", "99999", "0001-01-01"])
+def test_bad_dates_are_e050(value: str) -> None:
+    with pytest.raises(EventwireError) as caught:
+        query_date(value)
+    assert caught.value.code.value == "E050"
+
+
+def test_dates_as_analysts_write_them() -> None:
+    today = date(2024, 3, 1)
+    assert query_date("yesterday", today=today) == "2024-02-29"
+    assert query_date("2023-05") == "2023-05"
+    with pytest.raises(EventwireError):
+        query_range("2024-05-01", "2024-04-01")
+
+
+def test_unknown_type_is_e052() -> None:
+    assert query_type("assault") == "ASSAULT"
+    with pytest.raises(EventwireError) as caught:
+        query_type("FOO")
+    assert caught.value.code.value == "E052"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("queries")
+    article = folder / "a.jsonl"
+    article.write_text(json.dumps({
+        "id": "a", "date": "2024-03-05",
+        "text": "Syrian government forces shelled rebel positions in Idlib on Monday."}) + "\n")
+    db = folder / "q.duckdb"
+    subprocess.run([sys.executable, "-m", "eventwire.cli", "ingest", str(article), "--db",
+                    str(db), "--no-model"], check=True, capture_output=True, timeout=300)
+    return db
+
+
+def _export(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "eventwire.cli", "export", "--db", str(db),
+                           *args], capture_output=True, text=True, timeout=120)
+
+
+def test_export_takes_a_country_name(store: Path) -> None:
+    by_name, by_code = _export(store, "--country", "Syria"), _export(store, "--country", "SYR")
+    assert by_name.returncode == 0 and by_name.stdout == by_code.stdout
+    assert by_name.stdout.strip(), "the Syrian event is there"
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["--since", "2022-13-45"], "E050"), (["--since", "garbage"], "E050"),
+    (["--country", "Sirya"], "E051")])
+def test_export_refuses_bad_filters(store: Path, args: list[str], code: str) -> None:
+    done = _export(store, *args)
+    assert done.returncode != 0 and f"[{code}]" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_export_refuses_an_unknown_table(store: Path) -> None:
+    done = _export(store, "--table", "foo")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+
+
+def test_eval_refuses_an_unknown_split(tmp_path: Path) -> None:
+    gold = tmp_path / "g.jsonl"
+    gold.write_text("")
+    done = subprocess.run([sys.executable, "-m", "eventwire.cli", "eval", str(gold), "--split",
+                           "dev"], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr and "--split" in done.stderr
+
+
+def test_notebook_filters_are_checked(store: Path) -> None:
+    with eventwire.open(store) as db:
+        assert len(db.events(country="Syria")) == len(db.events(country="SYR")) > 0
+        with pytest.raises(EventwireError):
+            db.events(country="Sirya")
+        with pytest.raises(EventwireError):
+            db.events(since="garbage")
+        with pytest.raises(EventwireError):
+            db.events(plover="FOO")
