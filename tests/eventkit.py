@@ -7,7 +7,7 @@ import hashlib
 from eventwire.records.model import Actor, Article, Event, Evidence, Place
 
 PLACES = {
-    "Kidal": Place("Kidal", 18.44, 1.41, "MLI", "Kidal", 2455290, "city"),
+    "Kidal": Place("Kidal", 18.44, 1.41, "MLI", "Kidal", 2455290, "city", admin1_code="ML.10"),
     "Gao": Place("Gao", 16.27, -0.04, "MLI", "Gao", 2457163, "city"),
     "Kirkuk": Place("Kirkuk", 35.47, 44.39, "IRQ", "Kirkuk", 94787, "city"),
     "Aleppo": Place("Aleppo", 36.2, 37.16, "SYR", "Aleppo", 170063, "city"),

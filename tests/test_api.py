@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from eventwire.quality.synthetic import make_database
 from eventwire.serving.api import ApiError, Database, create_app
-from eventwire.store.database import Store
+from eventwire.store.database import SCHEMA_VERSION, Store
 
 TOKEN = "a-test-token-of-some-length"
 
@@ -152,8 +152,8 @@ def test_event_article_places_and_health(coded_db: Path) -> None:
         assert got["article"]["doc_id"] == "kidal-report" and len(got["mentions"]) == 2
         assert c.get("/articles/nope").json()["error"]["code"] == "not_found"
         health = c.get("/health").json()
-        assert health == {"status": "ok", "version": health["version"], "schema_version": 2,
-                          "read_only": True, "events": 2}
+        assert health == {"status": "ok", "version": health["version"],
+                          "schema_version": SCHEMA_VERSION, "read_only": True, "events": 2}
         # article text goes out as JSON data, never as markup
         sentence = [e["sentence"] for e in listed if "script" in (e["sentence"] or "")][0]
         assert sentence == "Officials met <script>alert(1)</script> in Gao."

@@ -46,7 +46,7 @@ def test_places_prints_mentions() -> None:
     assert result.exit_code == 0
     mentions = [json.loads(line) for line in result.stdout.splitlines()]
     fields = {"doc_id", "text", "start", "end", "name", "lat", "lon", "country", "admin1",
-              "geonameid", "feature", "confidence"}
+              "admin1_code", "admin2", "admin2_code", "geonameid", "feature", "confidence"}
     assert mentions and all(set(m) == fields for m in mentions)
     text = SAMPLE.read_text()
     assert all(text[m["start"] : m["end"]] == m["text"] for m in mentions)

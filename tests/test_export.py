@@ -106,6 +106,13 @@ def test_gdelt_events_have_61_columns_and_fips_codes(db: Path, tmp_path: Path) -
     assert kidal["ActionGeo_CountryCode"] == "ML" and kidal["Actor1CountryCode"] == "MLI"
     assert kidal["SQLDATE"] == 20200302 and kidal["NumArticles"] == 2
     assert kidal["EventRootCode"] == "19" and kidal["ActionGeo_Type"] == 4
+    # the division as GDELT writes it: FIPS country and the division's code
+    assert kidal["ActionGeo_ADM1Code"] == "ML10"
+    assert kidal["Actor1Geo_ADM1Code"] == "ML10"
+    assert kidal["Actor1Geo_Lat"] == kidal["ActionGeo_Lat"]
+    aleppo = frame[frame["ActionGeo_FullName"].fillna("").str.startswith("Aleppo")].iloc[0]
+    assert aleppo["ActionGeo_ADM1Code"] == "SY"  # no code known: the country alone
+    assert aleppo["Actor2Geo_Type"] == 0  # no target, no target's place
     ids = {numeric_id(e) for e in truth["event_id"]}
     assert set(frame["GLOBALEVENTID"]) == ids
     via_duckdb = duckdb.read_csv(str(out), delimiter="\t", header=False).fetchall()
@@ -135,6 +142,9 @@ def test_polecat_and_acled_columns(db: Path, tmp_path: Path) -> None:
     assert battle["country"] == "Mali" and battle["iso"] == 466 and battle["inter1"] == 1
     assert battle["inter2"] == 2 and battle["interaction"] == 12
     assert "Kidal" in battle["notes"] and battle["time_precision"] == 1
+    assert battle["region"] == "Western Africa" and battle["admin1"] == "Kidal"
+    protest = acled[acled["event_type"] == "Protests"].iloc[0]
+    assert protest["region"] == "Middle East"
 
 
 def test_filters_by_date_and_country(db: Path, tmp_path: Path) -> None:

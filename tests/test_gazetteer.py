@@ -98,3 +98,73 @@ def test_regions_counties_and_unions(gaz) -> None:  # type: ignore[no-untyped-de
     assert first("Northamptonshire", "county") == ("Northamptonshire", "GBR")
     assert first("Korean Peninsula", "peninsula")[0] == "Korean Peninsula"
     assert first("EU", "region")[0] == "European Union"
+
+
+def test_towns_carry_their_divisions(gaz) -> None:  # type: ignore[no-untyped-def]
+    def town(query: str, iso3: str):  # type: ignore[no-untyped-def]
+        hits = [gaz.place(i) for i in gaz.lookup(query) if gaz.countries[i] == iso3]
+        assert hits, query
+        return max(hits, key=lambda p: p.population)
+
+    bakhmut = town("Bakhmut", "UKR")
+    assert bakhmut.admin1_code == "UA.05" and bakhmut.admin1
+    assert bakhmut.admin2 == "Bakhmut Raion" and bakhmut.admin2_code == "UA.05.1402"
+    kidal = town("Kidal", "MLI")
+    assert kidal.admin1 == "Kidal" and kidal.admin1_code == "ML.10"
+    houston = town("Houston", "USA")
+    assert houston.admin1 == "Texas" and houston.admin1_code == "US.TX"
+    # the project's English name for a division it lists itself
+    assert town("Homs", "SYR").admin1 == "Homs Governorate"
+
+
+def test_sites_carry_divisions_too(gaz) -> None:  # type: ignore[no-untyped-def]
+    tanf = gaz.place(gaz.lookup("At Tanf")[0])
+    assert tanf.admin1 == "Homs Governorate" and tanf.admin1_code == "SY.11"
+    country = gaz.place(gaz.country_entry("SYR"))
+    assert country.admin1 is None and country.admin1_code is None
+
+
+def test_cache_key_is_the_content_not_the_checkout(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from eventwire.coding import gazetteer
+
+    here = gazetteer._fingerprint()
+    copy = tmp_path / "data"
+    copy.mkdir()
+    for name in gazetteer.SOURCE_FILES:
+        shutil.copy(gazetteer.DATA_DIR / name, copy / name)
+    monkeypatch.setattr(gazetteer, "DATA_DIR", copy)
+    assert gazetteer._fingerprint() == here  # another checkout with the same data
+    with (copy / "features.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("Nowhere Base\t1.0\t1.0\tMLI\tmilitary base\t\tinvented\n")
+    assert gazetteer._fingerprint() != here
+
+
+def test_building_keeps_a_few_other_indexes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from eventwire.coding import gazetteer
+
+    paths = [tmp_path / f"gazetteer-{n:016x}.marshal" for n in range(5)]
+    for age, path in enumerate(paths):
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))
+    gazetteer._prune(paths[0])
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == sorted(p.name for p in [paths[0], *paths[-(gazetteer.KEEP_INDEXES - 1):]])
+
+
+def test_every_division_is_found_by_its_kind(gaz) -> None:  # type: ignore[no-untyped-def]
+    def division(query: str) -> tuple[str, str]:
+        hits = [gaz.place(i) for i in gaz.lookup(query, fuzzy=False)
+                if gaz.features[i] == "admin1"]
+        assert hits, query
+        return hits[0].country or "", hits[0].admin1_code or ""
+
+    assert division("Saada province") == ("YEM", "YE.15")
+    assert division("Enga Province") == ("PNG", "PG.19")
+    # a bare division name is no entry of its own (it would match ordinary words), and a
+    # name a listed division already has is not taken by a namesake abroad
+    assert not [i for i in gaz.lookup("Enga", fuzzy=False) if gaz.features[i] == "admin1"]
+    assert {gaz.countries[i] for i in gaz.lookup("Maryland State", fuzzy=False)} != {"LBR"}

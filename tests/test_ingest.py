@@ -67,5 +67,8 @@ def test_language_and_location_precision_are_stored(tmp_path: Path) -> None:
     assert result.exit_code == 0
     con = duckdb.connect(str(db))
     assert con.execute("SELECT language FROM articles").fetchall() == [("en",)]
-    precisions = {r[0] for r in con.execute("SELECT place_precision FROM mentions").fetchall()}
+    rows = con.execute("SELECT place_name, place_precision FROM mentions").fetchall()
+    precisions = {r[1] for r in rows if r[0] is not None}
     assert precisions and precisions <= {"point", "city", "region", "country"}
+    # an event with no place has no precision either
+    assert all(r[1] is None for r in rows if r[0] is None)

@@ -74,3 +74,23 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
         Store(db)
     assert failure.value.code is ErrorCode.E035_DB_NEWER_SCHEMA
     assert "upgrade eventwire" in str(failure.value)
+
+
+def test_v2_file_gains_the_admin_columns(tmp_path: Path) -> None:
+    db = tmp_path / "v2.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    for table in ("mentions", "events", "places"):
+        for name in ("admin1_code", "admin2", "admin2_code"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+    con.execute("DELETE FROM schema_info")
+    con.execute("INSERT INTO schema_info VALUES (2, now())")
+    con.close()
+    with pytest.raises(StoreError) as failure:
+        Store(db, read_only=True)
+    assert failure.value.code is ErrorCode.E036_DB_OLD_SCHEMA
+    with Store(db) as store:
+        assert store.version() == SCHEMA_VERSION == 3
+        for table in ("mentions", "events", "places"):
+            columns = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall()]
+            assert columns[-3:] == ["admin1_code", "admin2", "admin2_code"], table

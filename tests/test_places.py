@@ -120,7 +120,7 @@ def test_locate_event_most_specific_then_focus() -> None:
     assert located is desert and prec == "region"
     located, prec = locate_event(100, 150, 120, mentions, syria)
     assert located is syria and prec == "country"
-    assert locate_event(100, 150, None, mentions, None) == (None, "country")
+    assert locate_event(100, 150, None, mentions, None) == (None, None)
 
 
 def test_precision_and_focus() -> None:
@@ -215,3 +215,99 @@ def test_streets_are_placed_in_the_article_town() -> None:
         assert street.lat is not None and street.lon is not None
         assert km(29.65, -82.32, street.lat, street.lon) < 30
     assert precision(mentions["Hungerford Street"].place) == "point"
+
+
+@pytest.fixture(scope="module")
+def coded(rules):  # type: ignore[no-untyped-def]
+    from conftest import code_text
+
+    def run(text: str, published: str = "2024-03-04") -> list:  # type: ignore[type-arg]
+        return code_text(rules, text, published)
+
+    return run
+
+
+@pytest.mark.parametrize("text, town, country", [
+    ("Rebels shelled Kidal on Monday.", "Kidal", "MLI"),
+    ("Soldiers shelled Bakhmut.", "Bakhmut", "UKR"),
+    ("Troops attacked Goma.", "Goma", "COD"),
+])
+def test_towns_ner_misses_as_objects_of_attack_verbs(coded, text: str, town: str,  # type: ignore[no-untyped-def]
+                                                      country: str) -> None:
+    events = coded(text)
+    assert events, text
+    loc = events[0].location
+    assert loc is not None and loc.name == town and loc.country == country
+    assert events[0].location_precision == "city"
+    # every town carries its first-level division, name and code
+    assert loc.admin1 and loc.admin1_code and loc.admin1_code.startswith(
+        {"MLI": "ML.", "UKR": "UA.", "COD": "CD."}[country])
+
+
+def test_a_homonym_abroad_loses_to_the_story_country(coded) -> None:  # type: ignore[no-untyped-def]
+    events = coded("Malian soldiers and foreign fighters killed dozens of civilians in Moura, "
+                   "a town in central Mali, the army said.")
+    assert events
+    for event in events:
+        assert event.location is not None and event.location.country == "MLI"
+        # the gazetteer has no Moura in Mali: the sentence's country, and it says so
+        assert event.location_precision == "country"
+
+
+def test_the_capital_in_apposition_is_the_place(coded) -> None:  # type: ignore[no-untyped-def]
+    events = coded("Police dispersed the protesters in the region's capital, Nukus, "
+                   "officials in Uzbekistan said.")
+    located = [e for e in events if e.location is not None]
+    assert located and located[0].location.name == "Nukus"
+    assert located[0].location_precision == "city"
+
+
+def test_the_site_the_clause_names(coded) -> None:  # type: ignore[no-untyped-def]
+    events = coded("Fighters backed by Iran have amassed directly outside the coalition "
+                   "training facility At Tanf in Syria, the US military said.", "2017-06-02")
+    located = [e for e in events if e.location is not None]
+    assert located and located[0].location.name == "At Tanf"
+    assert located[0].location_precision == "point"
+    assert located[0].location.admin1 == "Homs Governorate"
+
+
+def test_a_dateline_is_no_actor_and_no_place_of_its_own(coded) -> None:  # type: ignore[no-untyped-def]
+    events = coded("NIAMEY, Niger — Soldiers detained the president on Wednesday at his "
+                   "residence.", "2023-07-26")
+    assert events
+    for event in events:
+        for actor in (event.source, event.target):
+            assert actor is None or "NIAMEY" not in actor.text
+    assert events[0].source is not None and events[0].source.text == "Soldiers"
+
+
+def test_a_place_inside_an_actor_name_is_the_actors(coded) -> None:  # type: ignore[no-untyped-def]
+    events = coded("Lagos State Police arrested ten protesters in Ikeja on Tuesday.")
+    assert events and events[0].location is not None
+    assert events[0].location.name == "Ikeja"
+    events = coded("Lagos State Police arrested ten protesters on Tuesday.")
+    assert events
+    # the only place named is the police's own state: the arrest has no place of its own
+    assert events[0].location is None or events[0].location.name != "Lagos"
+
+
+def test_a_town_beats_a_country_in_the_same_sentence() -> None:
+    ukraine = place("Ukraine", "country", "UKR")
+    kyiv = place("Kyiv", "city", "UKR")
+    mentions = [mention("Ukraine", 30, ukraine, "across"), mention("Kyiv", 90, kyiv)]
+    located, prec = locate_event(0, 120, 10, mentions, ukraine)
+    assert located is kyiv and prec == "city"
+
+
+def test_no_place_means_no_precision() -> None:
+    event_place, prec = locate_event(0, 50, 10, [], None)
+    assert event_place is None and prec is None
+
+
+def test_a_dateline_ends_at_a_dash_not_inside_a_hyphenated_name() -> None:
+    from eventwire.coding.places import dateline_end
+
+    text = "NIAMEY, Niger — Soldiers detained the president."
+    assert text[:dateline_end(text)].strip().endswith("—")
+    assert dateline_end("Belgrade, Sep 24 (EFE).- A group of armed men stormed a village.") > 0
+    assert dateline_end("Hossein Amir-Abdollahian met his counterpart in Doha.") == 0

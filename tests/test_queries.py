@@ -105,3 +105,60 @@ def test_notebook_filters_are_checked(store: Path) -> None:
             db.events(since="garbage")
         with pytest.raises(EventwireError):
             db.events(plover="FOO")
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of two reports of one attack (tolls revised) and some history."""
+    folder = tmp_path_factory.mktemp("reported")
+    records = [
+        {"id": "first", "date": "2024-03-05", "text": (
+            "Islamist militants attacked an army base in northern Mali on Monday, killing at "
+            "least 14 soldiers, the army said.\n\nIn 2012, rebels seized the north of Mali.")},
+        {"id": "later", "date": "2024-03-07", "text": (
+            "Islamist militants attacked an army base in northern Mali on Monday, killing 23 "
+            "soldiers, officials said on Wednesday.")},
+    ]
+    corpus = folder / "reports.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records))
+    db = folder / "r.duckdb"
+    subprocess.run([sys.executable, "-m", "eventwire.cli", "ingest", str(corpus), "--db",
+                    str(db), "--no-model"], check=True, capture_output=True, timeout=300)
+    return db
+
+
+def test_store_keeps_fatalities_and_salience(reported: Path) -> None:
+    with eventwire.open(reported) as db:
+        events = db.events()
+        mentions = db.mentions()
+    attack = events[events["plover"] == "ASSAULT"]
+    assert len(attack) >= 1 and set(mentions["fatalities"].dropna()) >= {14, 23}
+    assert 23 in set(attack["fatalities"])  # the latest report's count, not a sum
+    assert set(events["salience"]) >= {"headline", "background"}
+
+
+def test_acled_export_carries_fatalities(reported: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "acled.csv"
+    done = _export(reported, "--format", "acled", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(out)
+    assert 23 in set(frame["fatalities"])
+
+
+def test_api_filters_are_checked(reported: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from eventwire.serving.api import create_app
+
+    with TestClient(create_app(reported)) as client:
+        assert client.get("/events", params={"contry": "SYR"}).status_code == 400
+        assert client.get("/events", params={"plover": "FOO"}).status_code == 400
+        assert client.get("/events", params={"country": "XYZ"}).status_code == 400
+        background = client.get("/events", params={"salience": "background"})
+        assert background.status_code == 200
+        rows = background.json()["events"]
+        assert rows and all(r["salience"] == "background" for r in rows)
+        dead = client.get("/events", params={"fatalities_min": 20}).json()["events"]
+        assert dead and all(r["fatalities"] >= 20 for r in dead)

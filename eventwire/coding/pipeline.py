@@ -162,7 +162,8 @@ class Pipeline:
         mentions = places_stage.find_places(article, doc)
         where = places_stage.without_dateline(mentions, article.text, article.body,
                                               article.text_offset(0))
-        focus = places_stage.article_focus(where)
+        kept = {id(m) for m in where}
+        focus = places_stage.article_focus(where, [m for m in mentions if id(m) not in kept])
         clock.lap("places")
         memory = ArticleActors(focus_country=focus.country if focus else None)
         events = self.coder.code_sentences(article.doc_id, candidates, Discourse(memory))
@@ -170,6 +171,9 @@ class Pipeline:
         day = news_day([s.span.text for s in sentences[:2]], article.published)
         for event in events:
             evidence = event.evidence
+            if evidence.sentence_index == 0:
+                places_stage.trim_dateline(event.source, article.body)
+                places_stage.trim_dateline(event.target, article.body)
             event.location, event.location_precision = places_stage.locate_event(
                 evidence.start, evidence.end, event.trigger_start, where, focus,
                 verbal=event.plover in cues()["placeless"],

@@ -76,6 +76,9 @@ class Place:
     geonameid: int | None = None
     feature: str | None = None  # e.g. "city", "country", "border crossing", "desert"
     population: int = 0
+    admin1_code: str | None = None  # GeoNames code, "ML.09"
+    admin2: str | None = None
+    admin2_code: str | None = None  # GeoNames code, "ML.09.7670553"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,9 +87,16 @@ class Place:
             "lon": self.lon,
             "country": self.country,
             "admin1": self.admin1,
+            "admin1_code": self.admin1_code,
+            "admin2": self.admin2,
+            "admin2_code": self.admin2_code,
             "geonameid": self.geonameid,
             "feature": self.feature,
         }
+
+
+PLACE_FIELDS = ("name", "lat", "lon", "country", "admin1", "admin1_code", "admin2",
+                "admin2_code", "geonameid", "feature")
 
 
 @dataclass
@@ -101,9 +111,7 @@ class PlaceMention:
     confidence: float
 
     def to_dict(self) -> dict[str, Any]:
-        resolved = self.place.to_dict() if self.place else dict.fromkeys(
-            ("name", "lat", "lon", "country", "admin1", "geonameid", "feature")
-        )
+        resolved = self.place.to_dict() if self.place else dict.fromkeys(PLACE_FIELDS)
         return {
             "doc_id": self.doc_id,
             "text": self.text,
@@ -149,7 +157,9 @@ class Event:
     trigger_start: int | None = None
     """Offset of the trigger in Article.text; used to attach places, not exported."""
     location_precision: str | None = None
-    """How exact the location is: point, city, region or country; stored, not exported."""
+    """How exact the location is: point (a site), city (a town or village), region (a
+    division, district or area) or country; None when the event has no place. Exported as
+    the record's ``location_precision``."""
     construction: str = ""
     """The construction that found it (``events.base.REGISTRY``); not exported."""
     attribution: str | None = None
@@ -180,6 +190,7 @@ class Event:
             "fatalities_text": self.fatalities_text,
             "salience": self.salience,
             "location": self.location.to_dict() if self.location else None,
+            "location_precision": self.location_precision if self.location else None,
             "evidence": self.evidence.to_dict(),
             "confidence": round(self.confidence, 3),
             "coder": self.coder,
@@ -189,7 +200,7 @@ class Event:
 EVENT_FIELDS = (
     "event_id", "doc_id", "date", "date_precision", "cameo", "cameo_root", "plover",
     "plover_mode", "quad_class", "goldstein", "source", "target", "attribution", "fatalities",
-    "fatalities_text", "salience", "location",
+    "fatalities_text", "salience", "location", "location_precision",
     "evidence", "confidence", "coder",
 )
 

@@ -203,7 +203,8 @@ class Store:
         return {r[0] for r in rows}
 
     def version(self) -> int:
-        """The schema version of the file: 0 empty, 1 the first layout, 2 this one."""
+        """The schema version of the file: 0 empty, 1 the first layout, 2 before admin codes
+        and fatalities, 3 this one."""
         tables = self._tables()
         if "schema_info" in tables:
             try:
@@ -237,6 +238,10 @@ class Store:
 
                 migrate_v1(self.con, schema_sql(), _now())
                 self.events.recluster_all()
+            elif version == 2:
+                from eventwire.store.migrations import migrate_v2
+
+                migrate_v2(self.con)
             else:
                 self.con.execute(schema_sql())
             self.con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, _now()])

@@ -14,7 +14,21 @@ import duckdb
 import pyarrow as pa
 
 from eventwire.store.dedup import Mention, cluster
+from eventwire.store.migrations import REPORT_COLUMNS
 from eventwire.store.schema import EVENT_FROM_MENTION, _now
+
+LATEST_FIRST = "coalesce(left(published, 10), '0000') DESC"
+REPORTED = (
+    # the dead as the latest day's reports count them, the lowest of those (ACLED keeps the
+    # most conservative figure, and tolls are revised as reports come in), never a sum
+    f"first(fatalities ORDER BY {LATEST_FIRST}, fatalities) FILTER (WHERE fatalities IS NOT "
+    "NULL) AS fatalities, "
+    f"first(fatalities_text ORDER BY fatalities IS NULL, {LATEST_FIRST}, fatalities) FILTER "
+    "(WHERE fatalities_text IS NOT NULL) AS fatalities_text, "
+    # news when any report tells it as news; the lead of any report makes it a headline
+    "CASE WHEN bool_or(salience = 'headline') THEN 'headline' WHEN bool_or(salience = 'main') "
+    "THEN 'main' WHEN bool_and(salience = 'background') THEN 'background' END AS salience"
+)
 
 
 class EventTable:
@@ -125,7 +139,8 @@ class EventTable:
         picked = ", ".join(f"b.{c}" for c in EVENT_FROM_MENTION)
         # only the columns an event takes (a mention's JSON record is most of its bytes)
         needed = ", ".join(f"m.{c}" for c in dict.fromkeys(
-            ["event_id", "mention_id", "doc_id", "confidence", *EVENT_FROM_MENTION]))
+            ["event_id", "mention_id", "doc_id", "confidence", *EVENT_FROM_MENTION,
+             *REPORT_COLUMNS]))
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _fresh AS "
             f"WITH m AS (SELECT {needed}, a.published, a.source AS outlet, "
@@ -139,13 +154,15 @@ class EventTable:
             "stats AS (SELECT event_id, count(*) AS n_mentions, count(DISTINCT doc_id) AS "
             "n_articles, count(DISTINCT copy_group) AS n_sources, count(DISTINCT "
             "coalesce(outlet, copy_group)) AS n_outlets, min(published) AS first_reported, "
-            "max(published) AS last_reported FROM m GROUP BY event_id) "
+            f"max(published) AS last_reported, {REPORTED} FROM m GROUP BY event_id) "
             f"SELECT b.event_id, {picked}, s.n_mentions, s.n_articles, s.n_sources, "
-            "s.n_outlets, s.first_reported, s.last_reported, an.mention_id AS anchor_mention_id "
+            "s.n_outlets, s.first_reported, s.last_reported, an.mention_id AS anchor_mention_id, "
+            "s.fatalities, s.fatalities_text, s.salience "
             "FROM best b JOIN stats s USING (event_id) JOIN anchor an USING (event_id)",
             [ids])
         columns = ["event_id", *EVENT_FROM_MENTION, "n_mentions", "n_articles", "n_sources",
-                   "n_outlets", "first_reported", "last_reported", "anchor_mention_id"]
+                   "n_outlets", "first_reported", "last_reported", "anchor_mention_id",
+                   *REPORT_COLUMNS]
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "event_id")
         names = ", ".join(columns)
         con.execute(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from eventwire.records.model import EVENT_FIELDS
+from eventwire.records.model import EVENT_FIELDS, PLACE_FIELDS
 from eventwire.store import formats
 from eventwire.store.filters import EventFilter
 from eventwire.store.sinks import open_binary, open_text, safe_dict, safe_row
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 NESTED = {
     "source": ("text", "name", "code", "country", "agent", "backer"),
     "target": ("text", "name", "code", "country", "agent", "backer"),
-    "location": ("name", "lat", "lon", "country", "admin1", "geonameid", "feature"),
+    "location": PLACE_FIELDS,
     "evidence": ("sentence", "sentence_index", "start", "end", "trigger"),
 }
 FORMATS = ("jsonl", "csv")

@@ -147,7 +147,29 @@ def _gdelt_geo(row: dict[str, Any]) -> list[Any]:
     parts = (row["place_name"], row["admin1"],
              country_codes().get(row["place_country"] or "", {}).get("name"))
     name = ", ".join(dict.fromkeys(p for p in parts if p))  # "Mali", not "Mali, Mali"
-    return [kind, name, country, country, "", row["lat"], row["lon"], row["geonameid"] or ""]
+    return [kind, name, country, gdelt_adm1(country, row.get("admin1_code")), "", row["lat"],
+            row["lon"], row["geonameid"] or ""]
+
+
+def gdelt_adm1(country_fips: str, admin1_code: str | None) -> str:
+    """GDELT's ADM1Code: the FIPS country code and the division's code ("USTX", "SY13");
+    GeoNames keys most divisions by their FIPS 10-4 code. The country alone when unknown."""
+    if not admin1_code or "." not in admin1_code:
+        return country_fips
+    return country_fips + admin1_code.split(".")[1]
+
+
+@lru_cache(maxsize=1)
+def acled_regions() -> dict[str, str]:
+    """ISO3 -> ACLED region, from ``data/acled_regions.tsv``."""
+    table: dict[str, str] = {}
+    with (DATA / "acled_regions.tsv").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            region, codes = line.rstrip("\n").split("\t")
+            table.update(dict.fromkeys(codes.split(), region))
+    return table
 
 
 def _actor_geo(row: dict[str, Any], side: str) -> list[Any]:
@@ -242,6 +264,13 @@ def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
     return _write_tsv(out, lines())
 
 
+def _acled_notes(row: dict[str, Any]) -> str:
+    """The evidence sentence, with the words of a count that gave no number (ACLED then
+    records 0 fatalities, and the notes say why)."""
+    vague = row.get("fatalities_text") if row.get("fatalities") is None else None
+    return f"{row['sentence']} [fatalities: {vague}]" if vague else row["sentence"] or ""
+
+
 def write_acled(store: Store, filters: EventFilter, out: TextIO) -> int:
     writer = csv.writer(out)
     writer.writerow(ACLED_COLUMNS)
@@ -260,10 +289,12 @@ def write_acled(store: Store, filters: EventFilter, out: TextIO) -> int:
             r["source_name"] or r["source_text"], "", acled.inter1,
             r["target_name"] or r["target_text"], "", acled.inter2,
             acled.interaction, "Civilian targeting" if acled.civilian_targeting else "",
-            codes.get("iso_numeric", ""), "",
-            codes.get("name", r["place_country"]), r["admin1"], "", "", r["place_name"],
+            codes.get("iso_numeric", ""), acled_regions().get(r["place_country"] or "", ""),
+            codes.get("name", r["place_country"]), r["admin1"], r.get("admin2") or "", "",
+            r["place_name"],
             r["lat"], r["lon"], GEO_PRECISION.get(r["place_precision"] or "", 3), r["outlet"],
-            "", r["sentence"], "", "",
+            "", _acled_notes(r), r.get("fatalities") or 0,
+            "background" if r.get("salience") == "background" else "",
             int(updated.replace(tzinfo=UTC).timestamp()) if updated else "",
         ]])
         count += 1

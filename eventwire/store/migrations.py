@@ -7,8 +7,24 @@ killed migration leaves the file as it was.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+
+if TYPE_CHECKING:
+    from eventwire.records.model import Place
+
+ADMIN_COLUMNS = {"admin1_code": "VARCHAR", "admin2": "VARCHAR", "admin2_code": "VARCHAR"}
+"""Administrative divisions of a place (schema v3): GeoNames codes and the admin2 name."""
+
+
+REPORT_COLUMNS = {"fatalities": "INTEGER", "fatalities_text": "VARCHAR", "salience": "VARCHAR"}
+"""What a report says of its event (schema v3): the dead it counts, and news or background."""
+
+
+def admin_values(place: Place | None) -> dict[str, Any]:
+    """The ``ADMIN_COLUMNS`` of a row about ``place``."""
+    return {name: getattr(place, name) if place else None for name in ADMIN_COLUMNS}
 
 # the first layout, kept so tests can write a version-1 file and migrate it
 V1_SCHEMA = """
@@ -143,10 +159,26 @@ def migrate_v1(con: duckdb.DuckDBPyConnection, schema: str, now: datetime) -> No
                     [family_of(root), window[0] if window else None,
                      window[1] if window else None, mention_id])
     con.execute(
-        "INSERT INTO places SELECT doc_id, start_char, end_char, mention, name, lat, lon, "
-        "country, admin1, geonameid, feature, confidence, ? FROM v1_places", [now])
+        "INSERT INTO places (doc_id, start_char, end_char, mention, name, lat, lon, country, "
+        "admin1, geonameid, feature, confidence, added_at) SELECT doc_id, start_char, end_char, "
+        "mention, name, lat, lon, country, admin1, geonameid, feature, confidence, ? "
+        "FROM v1_places", [now])
     con.execute(
         "INSERT INTO errors SELECT doc_id, code, any_value(reason), any_value(detail), "
         "min(seen_at), max(seen_at) FROM v1_errors GROUP BY doc_id, code")
     for table in ("articles", "events", "places", "errors"):
         con.execute(f"DROP TABLE v1_{table}")
+
+
+def migrate_v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2 to 3: admin1 codes and admin2 of places, mentions and events; fatalities and
+    salience of mentions and events.
+
+    Records coded before version 3 carry none of them: the columns stay NULL until a re-ingest.
+    """
+    for table in ("mentions", "events", "places"):
+        for name, kind in ADMIN_COLUMNS.items():
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")
+    for table in ("mentions", "events"):
+        for name, kind in REPORT_COLUMNS.items():
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")

@@ -19,8 +19,9 @@ import pyarrow as pa
 
 from eventwire.records.model import Article, Event, PlaceMention
 from eventwire.store.dedup import date_window, family_of
+from eventwire.store.migrations import ADMIN_COLUMNS, REPORT_COLUMNS, admin_values
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # column name -> DuckDB type, in table order; docs/schema.md is checked against these
 TABLES: dict[str, dict[str, str]] = {
@@ -46,6 +47,7 @@ TABLES: dict[str, dict[str, str]] = {
         "record": "JSON", "added_at": "TIMESTAMP", "updated_at": "TIMESTAMP",
         "source_backer": "VARCHAR", "target_backer": "VARCHAR", "feature": "VARCHAR",
         "family": "VARCHAR", "day_lo": "DATE", "day_hi": "DATE",
+        **ADMIN_COLUMNS, **REPORT_COLUMNS,
     },
     "events": {
         "event_id": "VARCHAR", "date": "VARCHAR", "date_precision": "VARCHAR",
@@ -63,12 +65,14 @@ TABLES: dict[str, dict[str, str]] = {
         "feature": "VARCHAR", "source_text": "VARCHAR", "target_text": "VARCHAR",
         "source_backer": "VARCHAR", "target_backer": "VARCHAR", "doc_id": "VARCHAR",
         "trigger": "VARCHAR", "coder": "VARCHAR",
+        **ADMIN_COLUMNS, **REPORT_COLUMNS,
     },
     "places": {
         "doc_id": "VARCHAR", "start_char": "INTEGER", "end_char": "INTEGER",
         "mention": "VARCHAR", "name": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE",
         "country": "VARCHAR", "admin1": "VARCHAR", "geonameid": "BIGINT", "feature": "VARCHAR",
         "confidence": "DOUBLE", "added_at": "TIMESTAMP",
+        **ADMIN_COLUMNS,
     },
     "errors": {
         "doc_id": "VARCHAR", "code": "VARCHAR", "reason": "VARCHAR", "detail": "VARCHAR",
@@ -94,7 +98,7 @@ EVENT_FROM_MENTION = [
     "target_code", "target_country", "target_agent", "place_name", "lat", "lon",
     "place_country", "admin1", "geonameid", "place_precision", "sentence", "confidence",
     "feature", "source_text", "target_text", "source_backer", "target_backer", "doc_id",
-    "trigger", "coder",
+    "trigger", "coder", *ADMIN_COLUMNS,
 ]
 
 
@@ -144,6 +148,8 @@ def mention_row(event: Event) -> dict[str, Any]:
         "source_backer": src.backer if src else None, "target_backer": tgt.backer if tgt else None,
         "feature": loc.feature if loc else None, "family": family_of(event.cameo_root),
         "day_lo": window[0] if window else None, "day_hi": window[1] if window else None,
+        **admin_values(loc), "fatalities": event.fatalities,
+        "fatalities_text": event.fatalities_text, "salience": event.salience,
     }
 
 
@@ -156,6 +162,7 @@ def place_row(mention: PlaceMention) -> dict[str, Any]:
         "country": place.country if place else None, "admin1": place.admin1 if place else None,
         "geonameid": place.geonameid if place else None,
         "feature": place.feature if place else None, "confidence": mention.confidence,
+        **admin_values(place),
     }
 
 

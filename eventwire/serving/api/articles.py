@@ -22,12 +22,13 @@ from eventwire.serving.api.deps import (
     Database,
     _clean,
     _json,
+    known_params_only,
     require_token,
     shared_pipeline,
 )
 from eventwire.serving.api.models import ArticleDetail, IngestIn, IngestReport
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_params_only)])
 
 @router.get("/articles/{doc_id:path}", response_model=ArticleDetail, responses=ERRORS)
 def get_article(database: DB,

@@ -38,7 +38,8 @@ EVENT_COLUMNS = (
     "event_id", "date", "date_precision", "cameo", "cameo_root", "plover", "plover_mode",
     "quad_class", "goldstein", "source_name", "source_code", "source_country", "source_agent",
     "target_name", "target_code", "target_country", "target_agent", "place_name", "lat", "lon",
-    "place_country", "admin1", "geonameid", "place_precision", "sentence", "confidence",
+    "place_country", "admin1", "admin1_code", "admin2", "admin2_code", "geonameid",
+    "place_precision", "sentence", "confidence", "fatalities", "fatalities_text", "salience",
     "n_mentions", "n_articles", "n_sources", "first_reported", "last_reported", "added_at",
     "updated_at", "deleted_at",
 )
@@ -48,7 +49,8 @@ MENTION_COLUMNS = (
     "plover_mode", "quad_class", "goldstein", "source_text", "source_name", "source_code",
     "source_country", "source_agent", "target_text", "target_name", "target_code",
     "target_country", "target_agent", "place_name", "lat", "lon", "place_country", "admin1",
-    "geonameid", "place_precision", "coder", "added_at", "updated_at",
+    "admin1_code", "admin2", "admin2_code", "geonameid", "place_precision", "fatalities",
+    "fatalities_text", "salience", "coder", "added_at", "updated_at",
 )
 ARTICLE_COLUMNS = (
     "doc_id", "title", "published", "url", "source", "language", "text_sha1", "wire_copy_of",
@@ -243,3 +245,22 @@ def shared_pipeline(state: Any) -> Any:
 
         pipelines.append(Pipeline())
     return pipelines[0]
+
+
+def _query_names(dependant: Any) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def known_params_only(request: Request) -> None:
+    """A misspelt parameter (``contry=SYR``) is an error, not a filter silently ignored."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    unknown = sorted(set(request.query_params) - _query_names(dependant))
+    if unknown:
+        raise ApiError(400, "unknown_parameter", f"unknown parameter: {', '.join(unknown)}; "
+                       f"known: {', '.join(sorted(_query_names(dependant)))}")

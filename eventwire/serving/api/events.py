@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import duckdb
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
@@ -35,13 +35,14 @@ from eventwire.serving.api.deps import (
     _next_url,
     decode_token,
     encode_token,
+    known_params_only,
 )
 from eventwire.serving.api.filters import Filters
 from eventwire.serving.api.models import EventDetail, EventPage
 from eventwire.serving.hygiene import BadValue, checked_number, checked_time
 from eventwire.store.sinks import safe_dict
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_params_only)])
 
 class Sort(StrEnum):
     date = "date"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
+from eventwire.records.errors import EventwireError
 from eventwire.records.geometry import EARTH_RADIUS_KM
+from eventwire.records.queries import query_country, query_type
 from eventwire.serving import zones as zones_mod
 from eventwire.serving.api.deps import ISO_DATE, MAX_LIST_VALUES, ApiError
 from eventwire.serving.hygiene import BadValue, checked_time
@@ -142,6 +144,11 @@ def event_filters(
     goldstein_min: Annotated[float | None, Query(ge=-10, le=10)] = None,
     goldstein_max: Annotated[float | None, Query(ge=-10, le=10)] = None,
     confidence_min: Annotated[float | None, Query(ge=0, le=1)] = None,
+    salience: Annotated[str | None, Query(
+        description="headline, main or background; several with |",
+        pattern=r"^(headline|main|background)(\|(headline|main|background)){0,2}$")] = None,
+    fatalities_min: Annotated[int | None, Query(ge=0, le=10_000_000,
+                                                description="At least this many dead")] = None,
     bbox: Annotated[str | None, Query(
         description="min_lon,min_lat,max_lon,max_lat", max_length=120)] = None,
     lat: Annotated[float | None, Query(ge=-90, le=90, description="Centre of a radius query")
@@ -159,6 +166,10 @@ def event_filters(
     _actors(f, country, actor_country, actor, source, target)
     _kinds(f, cameo, root, plover, plover_mode, quad_class)
     _scores(f, goldstein_min, goldstein_max, confidence_min)
+    if salience:
+        f.add(*_in("salience", _split(salience)))
+    if fatalities_min is not None:
+        f.add("fatalities >= ?", [fatalities_min])
     _where(f, bbox, lat, lon, radius_km)
     if q:
         f.add("sentence ILIKE ? ESCAPE '\\'", [_like(q)])
@@ -191,9 +202,9 @@ def _dates(f: EventFilters, event_date: str | None, date_from: str | None,
 def _actors(f: EventFilters, country: str | None, actor_country: str | None,
             actor: str | None, source: str | None, target: str | None) -> None:
     if country:
-        f.add(*_in("place_country", [c.upper() for c in _split(country)]))
+        f.add(*_in("place_country", [_checked(query_country, c) for c in _split(country)]))
     if actor_country:
-        codes = [c.upper() for c in _split(actor_country)]
+        codes = [_checked(query_country, c) for c in _split(actor_country)]
         a, pa = _in("source_country", codes)
         b, pb = _in("target_country", codes)
         f.add(f"({a} OR {b})", pa + pb)
@@ -208,6 +219,14 @@ def _actors(f: EventFilters, country: str | None, actor_country: str | None,
             f.add("(" + " OR ".join(parts) + ")", params)
 
 
+def _checked(check: Callable[[str], str], value: str) -> str:
+    """``check(value)``, its coded error made a 400 answer."""
+    try:
+        return check(value)
+    except EventwireError as exc:
+        raise ApiError(400, f"bad_{check.__name__.removeprefix('query_')}", str(exc)) from None
+
+
 def _kinds(f: EventFilters, cameo: str | None, root: str | None, plover: str | None,
            plover_mode: str | None, quad_class: str | None) -> None:
     if cameo:
@@ -216,7 +235,7 @@ def _kinds(f: EventFilters, cameo: str | None, root: str | None, plover: str | N
     if root:
         f.add(*_in("cameo_root", _roots(root)))
     if plover:
-        f.add(*_in("upper(plover)", [p.upper() for p in _split(plover)]))
+        f.add(*_in("upper(plover)", [_checked(query_type, p) for p in _split(plover)]))
     if plover_mode:
         f.add(*_in("lower(plover_mode)", [p.lower() for p in _split(plover_mode)]))
     if quad_class:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from eventwire import __version__
-from eventwire.serving.api.deps import DB, ERRORS, _json
+from eventwire.serving.api.deps import DB, ERRORS, _json, known_params_only
 from eventwire.serving.api.filters import Filters
 from eventwire.serving.api.models import Health, Stats
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_params_only)])
 
 STATS_KEYS = {
     "day": "left(CAST(date AS VARCHAR), 10)",

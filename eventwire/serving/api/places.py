@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from eventwire.serving.api.deps import (
@@ -19,11 +19,12 @@ from eventwire.serving.api.deps import (
     _next_url,
     decode_token,
     encode_token,
+    known_params_only,
 )
 from eventwire.serving.api.filters import Codes, _bbox, _in, _like, _split
 from eventwire.serving.api.models import PlacePage
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_params_only)])
 
 @router.get("/places", response_model=PlacePage, responses=ERRORS)
 def list_places(

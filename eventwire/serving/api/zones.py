@@ -17,6 +17,7 @@ from eventwire.serving.api.deps import (
     ApiError,
     Database,
     _json,
+    known_params_only,
     require_token,
 )
 from eventwire.serving.api.filters import parse_time
@@ -30,7 +31,7 @@ from eventwire.serving.api.models import (
     ZonePatch,
 )
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(known_params_only)])
 ZoneId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 # ------------------------------------------------------------ zones
