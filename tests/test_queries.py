@@ -162,3 +162,25 @@ def test_api_filters_are_checked(reported: Path) -> None:
         assert rows and all(r["salience"] == "background" for r in rows)
         dead = client.get("/events", params={"fatalities_min": 20}).json()["events"]
         assert dead and all(r["fatalities"] >= 20 for r in dead)
+
+
+def test_background_raises_no_alert(reported: Path, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "z.duckdb"
+    shutil.copy(reported, db)
+    add = subprocess.run([sys.executable, "-m", "eventwire.cli", "zones", "add", "--name", "Mali",
+                          "--lat", "17.6", "--lon", "-2.0", "--radius-km", "2000", "--db",
+                          str(db)], capture_output=True, text=True, timeout=120)
+    assert add.returncode == 0, add.stderr
+    article = tmp_path / "new.jsonl"
+    article.write_text(json.dumps({"id": "new", "date": "2024-03-09", "text": (
+        "Malian troops shelled rebel positions near Kidal on Friday.\n\n"
+        "In 2012, rebels seized Kidal and the north of Mali.")}) + "\n")
+    subprocess.run([sys.executable, "-m", "eventwire.cli", "ingest", str(article), "--db",
+                    str(db), "--no-model"], check=True, capture_output=True, timeout=300)
+    with eventwire.open(db) as opened:
+        alerted = opened.sql("SELECT e.salience FROM alerts a JOIN events e USING (event_id)")
+        stored = opened.events()
+    assert "background" in set(stored["salience"])
+    assert len(alerted) >= 1 and "background" not in set(alerted["salience"])

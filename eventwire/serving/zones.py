@@ -513,13 +513,15 @@ class AlertRaiser:
         return self.check()
 
     def check(self) -> int:
-        """Alerts for every live, placed event first stored at or after the watermark."""
+        """Alerts for every live, placed news event first stored at or after the watermark."""
         if not self.zones or self.watermark is None:
             return 0
         columns = ", ".join(EVENT_COLUMNS)
         rows = self.con.execute(
             f"SELECT {columns} FROM events WHERE added_at >= ? AND deleted_at IS NULL "
-            "AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY added_at, event_id",
+            # history told as background (the 2016 recapture) is no news to alert on
+            "AND lat IS NOT NULL AND lon IS NOT NULL AND salience IS DISTINCT FROM 'background' "
+            "ORDER BY added_at, event_id",
             [self.watermark],
         ).fetchall()
         events = [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows]
