@@ -23,7 +23,7 @@ from eventwire.cli.common import (
 )
 from eventwire.data import SAMPLES_DIR
 from eventwire.records.errors import STORE_CODES, EventwireError
-from eventwire.records.model import Article
+from eventwire.records.model import Article, ArticleResult
 
 if TYPE_CHECKING:
     from eventwire.readers import ReadResult
@@ -36,9 +36,13 @@ def _ingest(
     from eventwire.readers import read_inputs
     from eventwire.readers.counting import count_articles
     from eventwire.serving.zones import AlertRaiser, deliver_pending
+    from eventwire.store.backfilled import is_backfill, read_backfill
     from eventwire.store.batches import Batcher
     from eventwire.store.database import Store
 
+    backfilled = [i for i in inputs if is_backfill(i)]
+    opened_only = not inputs
+    inputs = [i for i in inputs if i not in backfilled]
     with Store(db) as store:
         alerts = AlertRaiser(store.con)
         batcher = Batcher(store, on_stored=lambda _: alerts.check())
@@ -51,11 +55,19 @@ def _ingest(
                 else:
                     yield item
 
-        if not inputs:
+        if opened_only:
             return batcher.stats  # opening the file was the point: it is now at the current schema
         with batcher:
-            for result in coded(fresh(), no_model, workers=workers, total=count_articles(inputs)):
-                batcher.add(result)
+            for path in backfilled:  # coded already: stored as they are
+                for result in read_backfill(Path(path)):
+                    if isinstance(result, ArticleResult) and store.has_article(result.article):
+                        batcher.stats["skipped"] += 1
+                    else:
+                        batcher.add(result)
+            if inputs:
+                for result in coded(fresh(), no_model, workers=workers,
+                                    total=count_articles(inputs)):
+                    batcher.add(result)
         alerts.check()
         deliver_pending(store.con)
     return batcher.stats
@@ -156,6 +168,7 @@ def demo(
 
 COMMANDS: dict[Callable[..., Any], str] = {
     ingest: "eventwire ingest corpus/ --db news.duckdb\n\n"
+            "eventwire ingest parquet/*.parquet --db news.duckdb  # a backfill's output\n\n"
             "eventwire ingest https://example.org/feed.xml --db news.duckdb",
     export: "eventwire export --db news.duckdb --format parquet --out events.parquet\n\n"
             "eventwire export --db news.duckdb --format acled --country Syria --since 2024-01",

@@ -197,6 +197,26 @@ class Event:
         }
 
 
+def event_from_dict(record: dict[str, Any]) -> Event:
+    """An event back from its record (what ``Event.to_dict`` wrote, as ``code`` prints it)."""
+    def actor(value: dict[str, Any] | None) -> Actor | None:
+        if not value:
+            return None
+        return Actor(value.get("text") or "", value.get("name"), value.get("code"),
+                     value.get("country"), value.get("agent"), value.get("backer"))
+
+    where = record.get("location")
+    place = Place(**{k: where.get(k) for k in ("name", "lat", "lon", "country", "admin1",
+                                               "geonameid", "feature", "admin1_code", "admin2",
+                                               "admin2_code")}) if where else None
+    plain = ("event_id", "doc_id", "date", "date_precision", "cameo", "cameo_root", "plover",
+             "plover_mode", "quad_class", "goldstein", "attribution", "fatalities",
+             "fatalities_text", "salience", "location_precision", "confidence", "coder")
+    fields: dict[str, Any] = {k: record[k] for k in plain if k in record}
+    return Event(source=actor(record.get("source")), target=actor(record.get("target")),
+                 location=place, evidence=Evidence(**record["evidence"]), **fields)
+
+
 EVENT_FIELDS = (
     "event_id", "doc_id", "date", "date_precision", "cameo", "cameo_root", "plover",
     "plover_mode", "quad_class", "goldstein", "source", "target", "attribution", "fatalities",
