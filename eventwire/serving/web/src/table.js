@@ -35,9 +35,9 @@ export class EventTable {
     this.page = 0;
   }
 
-  /** The columns shown: fatalities only when the API serves them. */
+  /** The columns shown: fatalities only when some event has a count (no column of dashes). */
   columns() {
-    const withDead = this.events.some((e) => e.fatalities !== undefined);
+    const withDead = this.events.some((e) => e.fatalities !== undefined && e.fatalities !== null);
     return COLUMNS.filter((c) => !c.optional || withDead);
   }
 
