@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 # ISO3, weight, (lat, lon) of a few places in it
 COUNTRIES: list[tuple[str, float, list[tuple[float, float]]]] = [
@@ -76,89 +77,108 @@ def make_database(path: Path | str, n_events: int = 1_000_000, seed: float = 0.4
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} exists; synthetic data goes into a new file")
+    with Store(path) as store:
+        _draw(store.con, seed, n_events)
+        store.con.execute("BEGIN TRANSACTION")
+        _insert(store.con, events_per_article)
+        store.con.execute("COMMIT")
+        return store.counts()
+
+
+Rows = list[tuple[Any, ...]]
+
+
+def _intervals() -> tuple[Rows, Rows, Rows]:
+    """Places, and the countries' and roots' shares as intervals of [0, 1) to draw from."""
     # the numbers below are this module's own tables, not input: literals are safe here
     places = [(c, w, i, lat, lon) for c, w, pts in COUNTRIES for i, (lat, lon) in enumerate(pts)]
     total_c = sum(w for _, w, _ in COUNTRIES)
-    country_rows, acc = [], 0.0
+    country_rows: Rows = []
+    acc = 0.0
     for code, weight, pts in COUNTRIES:
         country_rows.append((code, acc / total_c, (acc + weight) / total_c, len(pts)))
         acc += weight
     total_r = sum(r[1] for r in ROOTS)
-    root_rows, acc = [], 0.0
+    root_rows: Rows = []
+    acc = 0.0
     for root, weight, quad, plover, goldstein in ROOTS:
         root_rows.append((root, acc / total_r, (acc + weight) / total_r, quad, plover, goldstein))
         acc += weight
-    with Store(path) as store:
-        con = store.con
-        con.execute(f"SELECT setseed({float(seed)})")
-        con.execute("CREATE TEMP TABLE c (code VARCHAR, lo DOUBLE, hi DOUBLE, n INTEGER)")
-        con.execute(f"INSERT INTO c VALUES {_values(country_rows)}")
-        con.execute("CREATE TEMP TABLE p (code VARCHAR, w DOUBLE, i INTEGER, lat DOUBLE, "
-                    "lon DOUBLE)")
-        con.execute(f"INSERT INTO p VALUES {_values(places)}")
-        con.execute("CREATE TEMP TABLE r (root VARCHAR, lo DOUBLE, hi DOUBLE, quad INTEGER, "
-                    "plover VARCHAR, goldstein DOUBLE)")
-        con.execute(f"INSERT INTO r VALUES {_values(root_rows)}")
-        agents = "[" + ", ".join(f"'{a}'" for a in AGENTS) + "]"
-        con.execute(
-            "CREATE TEMP TABLE s AS SELECT range AS n, random() AS rc, random() AS rr, "
-            "random() AS rp, random() AS rd, random() AS rt, random() AS ra, random() AS rb, "
-            "random() AS rx, random() AS ry, random() AS rg "
-            "FROM range(?)", [n_events])
-        con.execute(
-            "CREATE TEMP TABLE g AS SELECT s.n, c.code AS country, "
-            "CASE WHEN s.rt < 0.35 THEN c.code ELSE (SELECT code FROM c ORDER BY "
-            "abs(c.lo - s.rt) LIMIT 1) END AS other, r.root, r.quad, r.plover, r.goldstein, "
-            "p.lat + (s.rx - 0.5) * 0.8 AS lat, p.lon + (s.ry - 0.5) * 0.8 AS lon, "
-            # slow waves over ten years: denser in some seasons and some years
-            f"strftime(DATE '{START}' + CAST(floor({DAYS} * pow(s.rd, 0.8)) AS INTEGER), "
-            "'%Y-%m-%d') AS date, "
-            f"{agents}[1 + CAST(floor(s.ra * {len(AGENTS)}) AS INTEGER)] AS sa, "
-            f"{agents}[1 + CAST(floor(s.rb * {len(AGENTS)}) AS INTEGER)] AS ta, "
-            "s.rg, s.rr FROM s JOIN c ON s.rc >= c.lo AND s.rc < c.hi "
-            "JOIN r ON s.rr >= r.lo AND s.rr < r.hi "
-            "JOIN p ON p.code = c.code AND p.i = CAST(floor(s.rp * c.n) AS INTEGER)")
-        now = "current_timestamp::TIMESTAMP"
-        con.execute("BEGIN TRANSACTION")
-        con.execute(
-            "INSERT INTO events (event_id, date, date_precision, cameo, cameo_root, plover, "
-            "plover_mode, quad_class, goldstein, source_name, source_code, source_country, "
-            "source_agent, target_name, target_code, target_country, target_agent, place_name, "
-            "lat, lon, place_country, admin1, geonameid, place_precision, sentence, confidence, "
-            "n_mentions, n_articles, n_sources, first_reported, last_reported, added_at, "
-            "updated_at, deleted_at) "
-            "SELECT 'sx-' || lpad(CAST(n AS VARCHAR), 8, '0'), date, 'day', "
-            "root || CAST(CAST(floor(rg * 4) AS INTEGER) AS VARCHAR), root, plover, NULL, quad, "
-            "goldstein, country || ' ' || sa, country || sa, country, sa, other || ' ' || ta, "
-            "other || ta, other, ta, 'Place ' || country, lat, lon, country, NULL, NULL, "
-            "'city', 'Synthetic sentence ' || CAST(n AS VARCHAR) || ' about ' || plover, "
-            f"0.5 + rg / 2, 1, 1, 1, date, date, {now}, {now}, NULL FROM g ORDER BY date, n")
-        con.execute(
-            "INSERT INTO articles (doc_id, title, published, url, source, language, text_sha1, "
-            "wire_copy_of, n_mentions, added_at, updated_at) "
-            f"SELECT 'sa-' || lpad(CAST(n // {events_per_article} AS VARCHAR), 8, '0'), "
-            "'Synthetic article', min(date), NULL, 'synthetic', 'en', "
-            f"md5(CAST(n // {events_per_article} AS VARCHAR)), NULL, count(*), {now}, {now} "
-            f"FROM g GROUP BY n // {events_per_article}")
-        con.execute(
-            "INSERT INTO mentions (mention_id, event_id, doc_id, sentence_index, start_char, "
-            "end_char, trigger, sentence, confidence, date, date_precision, cameo, cameo_root, "
-            "plover, quad_class, goldstein, source_code, target_code, place_name, lat, lon, "
-            "place_country, coder, record, added_at, updated_at) "
-            "SELECT 'sm-' || lpad(CAST(n AS VARCHAR), 8, '0'), "
-            "'sx-' || lpad(CAST(n AS VARCHAR), 8, '0'), "
-            f"'sa-' || lpad(CAST(n // {events_per_article} AS VARCHAR), 8, '0'), "
-            f"CAST(n % {events_per_article} AS INTEGER), 0, 10, 'said', "
-            "'Synthetic sentence ' || CAST(n AS VARCHAR), 0.5 + rg / 2, date, 'day', "
-            "root || '0', root, plover, quad, goldstein, country || sa, other || ta, "
-            f"'Place ' || country, lat, lon, country, 'synthetic', '{{}}', {now}, {now} FROM g")
-        con.execute(
-            "INSERT INTO places (doc_id, start_char, end_char, mention, name, lat, lon, country, "
-            "feature, confidence, added_at) "
-            f"SELECT 'sa-' || lpad(CAST(n // {events_per_article} AS VARCHAR), 8, '0'), "
-            "CAST(n % 3 AS INTEGER) * 20, CAST(n % 3 AS INTEGER) * 20 + 5, 'Place ' || country, "
-            f"'Place ' || country, lat, lon, country, 'city', 0.9, {now} "
-            f"FROM g WHERE n % {max(1, events_per_article)} = 0")
-        con.execute("COMMIT")
-        counts = store.counts()
-    return counts
+    return places, country_rows, root_rows
+
+
+def _draw(con: Any, seed: float, n_events: int) -> None:
+    """Temp table ``g``: one drawn event per row (country, other side, root, place, date)."""
+    places, country_rows, root_rows = _intervals()
+    con.execute(f"SELECT setseed({float(seed)})")
+    con.execute("CREATE TEMP TABLE c (code VARCHAR, lo DOUBLE, hi DOUBLE, n INTEGER)")
+    con.execute(f"INSERT INTO c VALUES {_values(country_rows)}")
+    con.execute("CREATE TEMP TABLE p (code VARCHAR, w DOUBLE, i INTEGER, lat DOUBLE, "
+                "lon DOUBLE)")
+    con.execute(f"INSERT INTO p VALUES {_values(places)}")
+    con.execute("CREATE TEMP TABLE r (root VARCHAR, lo DOUBLE, hi DOUBLE, quad INTEGER, "
+                "plover VARCHAR, goldstein DOUBLE)")
+    con.execute(f"INSERT INTO r VALUES {_values(root_rows)}")
+    agents = "[" + ", ".join(f"'{a}'" for a in AGENTS) + "]"
+    con.execute(
+        "CREATE TEMP TABLE s AS SELECT range AS n, random() AS rc, random() AS rr, "
+        "random() AS rp, random() AS rd, random() AS rt, random() AS ra, random() AS rb, "
+        "random() AS rx, random() AS ry, random() AS rg "
+        "FROM range(?)", [n_events])
+    con.execute(
+        "CREATE TEMP TABLE g AS SELECT s.n, c.code AS country, "
+        "CASE WHEN s.rt < 0.35 THEN c.code ELSE (SELECT code FROM c ORDER BY "
+        "abs(c.lo - s.rt) LIMIT 1) END AS other, r.root, r.quad, r.plover, r.goldstein, "
+        "p.lat + (s.rx - 0.5) * 0.8 AS lat, p.lon + (s.ry - 0.5) * 0.8 AS lon, "
+        # slow waves over ten years: denser in some seasons and some years
+        f"strftime(DATE '{START}' + CAST(floor({DAYS} * pow(s.rd, 0.8)) AS INTEGER), "
+        "'%Y-%m-%d') AS date, "
+        f"{agents}[1 + CAST(floor(s.ra * {len(AGENTS)}) AS INTEGER)] AS sa, "
+        f"{agents}[1 + CAST(floor(s.rb * {len(AGENTS)}) AS INTEGER)] AS ta, "
+        "s.rg, s.rr FROM s JOIN c ON s.rc >= c.lo AND s.rc < c.hi "
+        "JOIN r ON s.rr >= r.lo AND s.rr < r.hi "
+        "JOIN p ON p.code = c.code AND p.i = CAST(floor(s.rp * c.n) AS INTEGER)")
+
+
+def _insert(con: Any, events_per_article: int) -> None:
+    """Events, articles, mentions and places from the drawn rows, as a store holds them."""
+    now = "current_timestamp::TIMESTAMP"
+    con.execute(
+        "INSERT INTO events (event_id, date, date_precision, cameo, cameo_root, plover, "
+        "plover_mode, quad_class, goldstein, source_name, source_code, source_country, "
+        "source_agent, target_name, target_code, target_country, target_agent, place_name, "
+        "lat, lon, place_country, admin1, geonameid, place_precision, sentence, confidence, "
+        "n_mentions, n_articles, n_sources, first_reported, last_reported, added_at, "
+        "updated_at, deleted_at) "
+        "SELECT 'sx-' || lpad(CAST(n AS VARCHAR), 8, '0'), date, 'day', "
+        "root || CAST(CAST(floor(rg * 4) AS INTEGER) AS VARCHAR), root, plover, NULL, quad, "
+        "goldstein, country || ' ' || sa, country || sa, country, sa, other || ' ' || ta, "
+        "other || ta, other, ta, 'Place ' || country, lat, lon, country, NULL, NULL, "
+        "'city', 'Synthetic sentence ' || CAST(n AS VARCHAR) || ' about ' || plover, "
+        f"0.5 + rg / 2, 1, 1, 1, date, date, {now}, {now}, NULL FROM g ORDER BY date, n")
+    con.execute(
+        "INSERT INTO articles (doc_id, title, published, url, source, language, text_sha1, "
+        "wire_copy_of, n_mentions, added_at, updated_at) "
+        f"SELECT 'sa-' || lpad(CAST(n // {events_per_article} AS VARCHAR), 8, '0'), "
+        "'Synthetic article', min(date), NULL, 'synthetic', 'en', "
+        f"md5(CAST(n // {events_per_article} AS VARCHAR)), NULL, count(*), {now}, {now} "
+        f"FROM g GROUP BY n // {events_per_article}")
+    con.execute(
+        "INSERT INTO mentions (mention_id, event_id, doc_id, sentence_index, start_char, "
+        "end_char, trigger, sentence, confidence, date, date_precision, cameo, cameo_root, "
+        "plover, quad_class, goldstein, source_code, target_code, place_name, lat, lon, "
+        "place_country, coder, record, added_at, updated_at) "
+        "SELECT 'sm-' || lpad(CAST(n AS VARCHAR), 8, '0'), "
+        "'sx-' || lpad(CAST(n AS VARCHAR), 8, '0'), "
+        f"'sa-' || lpad(CAST(n // {events_per_article} AS VARCHAR), 8, '0'), "
+        f"CAST(n % {events_per_article} AS INTEGER), 0, 10, 'said', "
+        "'Synthetic sentence ' || CAST(n AS VARCHAR), 0.5 + rg / 2, date, 'day', "
+        "root || '0', root, plover, quad, goldstein, country || sa, other || ta, "
+        f"'Place ' || country, lat, lon, country, 'synthetic', '{{}}', {now}, {now} FROM g")
+    con.execute(
+        "INSERT INTO places (doc_id, start_char, end_char, mention, name, lat, lon, country, "
+        "feature, confidence, added_at) "
+        f"SELECT 'sa-' || lpad(CAST(n // {events_per_article} AS VARCHAR), 8, '0'), "
+        "CAST(n % 3 AS INTEGER) * 20, CAST(n % 3 AS INTEGER) * 20 + 5, 'Place ' || country, "
+        f"'Place ' || country, lat, lon, country, 'city', 0.9, {now} "
+        f"FROM g WHERE n % {max(1, events_per_article)} = 0")
