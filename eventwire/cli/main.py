@@ -298,7 +298,9 @@ def demo(
 
 @app.command(name="eval")
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL file.")],
+    gold: Annotated[Path, typer.Argument(
+        help="Gold JSONL file (for --task articles also a folder of them, e.g. the silver "
+             "stories).")],
     task: Annotated[str, typer.Option(help="events, places, actors or articles.")] = "events",
     split: Annotated[str, typer.Option(help="all, train or heldout.")] = "heldout",
     limit: Annotated[int | None, typer.Option(help="Only the first N items.")] = None,
