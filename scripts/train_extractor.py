@@ -57,7 +57,7 @@ from eventwire.coding.events.tagging import (  # noqa: E402
 from eventwire.quality.splits import is_heldout  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-MAX_LENGTH = 128
+MAX_LENGTH = 96
 PLOVER = ("ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE",
           "MOBILIZE", "PROTEST", "REJECT", "REQUEST", "RETREAT", "SANCTION", "SUPPORT",
           "THREATEN")
@@ -181,7 +181,8 @@ def arg_labels(enc: Encoded, roles: dict[str, list[tuple[str, int, int]]]) -> li
     return labels
 
 
-def story_examples(story: Story, encoder: Encoder, keep: Any
+def story_examples(story: Story, encoder: Encoder, keep: Any, negatives: float = 1.0,
+                   rng: random.Random | None = None
                    ) -> tuple[list[Example], Counter[str], Counter[str]]:
     """Trigger and argument examples of one story; and head words seen two-sided / in all."""
     text = story.text
@@ -208,7 +209,7 @@ def story_examples(story: Story, encoder: Encoder, keep: Any
     tindex = {lab: i for i, lab in enumerate(TRIGGER_LABELS)}
     for i, sent in enumerate(texts):
         groups = by_sentence.get(i, {})
-        if not groups and not keep(sent):
+        if not groups and (not keep(sent) or (rng is not None and rng.random() >= negatives)):
             continue
         prev = pieces[i - 1] if i else empty
         enc = encoder.build(prev, pieces[i])
@@ -285,9 +286,16 @@ def train(args: argparse.Namespace, examples: list[Example]) -> Tagger:
     from transformers import AutoModel, get_linear_schedule_with_warmup
 
     model = Tagger(AutoModel.from_pretrained(str(base_model_dir())))
+    if args.init:  # go on from an earlier run's weights: training in steps on a busy machine
+        model.load_state_dict(torch.load(args.init, weights_only=True))
+    # the word embeddings stay as pre-trained: a third of the weights, and the one part
+    # a few thousand sentences cannot teach much (it also halves the optimiser's work)
+    for param in model.encoder.embeddings.parameters():
+        param.requires_grad = False
     rng = random.Random(args.seed)
     steps = len(batches(examples, args.batch_size, random.Random(0))) * args.epochs
-    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
+                                  lr=args.lr, weight_decay=0.01)
     schedule = get_linear_schedule_with_warmup(optimiser, int(0.06 * steps), steps)
     weight = torch.ones(len(TRIGGER_LABELS))
     weight[0] = args.o_weight
@@ -364,14 +372,18 @@ def export(model: Tagger, examples: list[Example], out_dir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "eventwire/data/models/extractor-v1")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--negatives", type=float, default=0.3,
+                        help="share of the sentences without an event trained on")
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--lr", type=float, default=1.2e-4)
     parser.add_argument("--o-weight", type=float, default=0.5,
                         help="loss weight of the trigger head's O class")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--silver-fraction", type=float, default=1.0)
+    parser.add_argument("--init", type=Path, help="start from weights saved by --save-state")
+    parser.add_argument("--save-state", type=Path, help="also save the float32 weights here")
     parser.add_argument("--max-steps", type=int, default=0, help="batches per epoch (timing)")
     args = parser.parse_args()
 
@@ -389,8 +401,9 @@ def main() -> None:
     examples: list[Example] = []
     mutual: Counter[str] = Counter()
     seen: Counter[str] = Counter()
+    pick = random.Random(args.seed)
     for story in train_stories:
-        ex, m, s = story_examples(story, encoder, prefilter.keep)
+        ex, m, s = story_examples(story, encoder, prefilter.keep, args.negatives, pick)
         examples += ex
         mutual += m
         seen += s
@@ -404,6 +417,8 @@ def main() -> None:
     start = time.time()
     model = train(args, examples)
     train_seconds = time.time() - start
+    if args.save_state:
+        torch.save(model.state_dict(), args.save_state)
     held_scores = tag_scores(model, held)
     print(f"float32 on held-out stories: {held_scores}", flush=True)
 
@@ -420,7 +435,9 @@ def main() -> None:
         "training": {"stories": len(train_stories), "sentences": counts[0],
                      "triggers": counts[1], "silver_fraction": args.silver_fraction,
                      "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-                     "o_weight": args.o_weight, "seed": args.seed, "threads": args.threads,
+                     "o_weight": args.o_weight, "negatives": args.negatives,
+                     "seed": args.seed, "threads": args.threads,
+                     "init": str(args.init) if args.init else None,
                      "seconds": round(train_seconds), "date": dt.date.today().isoformat(),
                      "heldout_token_f1_fp32": held_scores,
                      "command": ".venv/bin/python scripts/train_extractor.py "

@@ -1,18 +1,23 @@
-"""The learned extractor: constructions the rules got wrong, and tags that do not depend on
-the batch. Each sentence is coded as a one-sentence article by the full pipeline."""
+"""The learned extractor: constructions the rules got wrong, tags that do not depend on the
+batch, and the input encoding. Each sentence is coded as a one-sentence article by the full
+pipeline; the model's tests run where an artefact is packaged or named by
+``$EVENTWIRE_EXTRACTOR``."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from conftest import code_text
 
-from eventwire.coding.events.extractor import DEFAULT_MODEL_DIR, Extractor
+from eventwire.coding.events.extractor import DEFAULT_MODEL_DIR, MODEL_ENV, Extractor
 
-pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.onnx").is_file(),
-                                reason="no extractor artefact")
+MODEL_DIR = Path(os.environ.get(MODEL_ENV) or DEFAULT_MODEL_DIR)
+needs_model = pytest.mark.skipif(not (MODEL_DIR / "model.onnx").is_file(),
+                                reason="no extractor artefact (set $EVENTWIRE_EXTRACTOR to one)")
 
 DAY = "2024-03-04"
 
@@ -20,6 +25,9 @@ DAY = "2024-03-04"
 @pytest.fixture(scope="module")
 def pipeline() -> Any:
     from eventwire.coding.pipeline import Pipeline
+
+    if not (MODEL_DIR / "model.onnx").is_file():
+        pytest.skip("no extractor artefact (set $EVENTWIRE_EXTRACTOR to one)")
 
     built = Pipeline()
     assert built.coder.learned is not None, "the packaged extractor did not load"
@@ -91,8 +99,9 @@ def test_no_event_in_a_plain_statement(pipeline: Any) -> None:
     assert events == []
 
 
+@needs_model
 def test_tags_do_not_depend_on_the_batch() -> None:
-    extractor = Extractor()
+    extractor = Extractor(MODEL_DIR)
     pairs = [("", BOMBING), ("The talks ended on Monday.", VOW), ("", PROTEST),
              ("", "Rebels shelled Kidal."), ("", "The president met his Kenyan counterpart "
                                                  "in Nairobi to discuss border security.")]
@@ -104,3 +113,51 @@ def test_tags_do_not_depend_on_the_batch() -> None:
         assert a.shape == b.shape
         np.testing.assert_allclose(a, b, atol=1e-4)
     assert extractor.tag(pairs) == [extractor.tag([p])[0] for p in pairs]
+
+
+# -- the encoding both training and runtime use (no trained model needed) ----------------
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Any:
+    from tokenizers import Tokenizer
+
+    from eventwire.coding.classifier import DEFAULT_MODEL_DIR as CLASSIFIER_DIR
+    from eventwire.coding.events.tagging import Encoder
+
+    return Encoder(Tokenizer.from_file(str(CLASSIFIER_DIR / "tokenizer.json")), 96)
+
+
+def test_head_word_skips_auxiliaries() -> None:
+    from eventwire.coding.events.tagging import head_word
+
+    text = "The ministry has requested talks."
+    start = text.index("has")
+    a, b = head_word(text, start, start + len("has requested"))
+    assert text[a:b] == "requested"
+
+
+def test_markers_wrap_the_trigger_and_context_is_cut_from_its_start(encoder: Any) -> None:
+    from eventwire.coding.events.tagging import PREV_TOKENS
+
+    prev = " ".join(["word"] * (PREV_TOKENS + 10))
+    sent = "Rebels shelled the town of Kidal."
+    start = sent.index("shelled")
+    enc = encoder.build(encoder.pieces([prev])[0], encoder.pieces([sent])[0],
+                        (start, start + len("shelled")))
+    tokens = [encoder.tokenizer.id_to_token(i) for i in enc.ids]
+    opened, closed = tokens.index("[unused0]"), tokens.index("[unused1]")
+    inside = [enc.spans[i] for i in range(opened + 1, closed)]
+    assert "".join(sent[s[1]:s[2]] for s in inside if s) == "shelled"
+    assert sum(1 for s in enc.spans if s and s[0] == "p") == PREV_TOKENS
+    assert enc.type_ids[: tokens.index("[SEP]") + 1] == [0] * (tokens.index("[SEP]") + 1)
+    assert set(enc.type_ids[tokens.index("[SEP]") + 1 :]) == {1}
+
+
+def test_bio_spans_join_pieces_and_keep_segments_apart() -> None:
+    from eventwire.coding.events.tagging import bio_spans
+
+    spans = [None, ("p", 0, 5), None, ("s", 0, 3), ("s", 3, 6), ("s", 7, 9), ("s", 10, 12)]
+    labels = ["O", "B-SOURCE", "O", "B-SOURCE", "I-SOURCE", "O", "I-TARGET"]
+    assert bio_spans(labels, spans) == [("SOURCE", "p", 0, 5), ("SOURCE", "s", 0, 6),
+                                        ("TARGET", "s", 10, 12)]

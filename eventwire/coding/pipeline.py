@@ -61,13 +61,14 @@ class Pipeline:
 
     def __init__(
         self, use_model: bool = True, threshold: float = 0.5, prefilter: bool = True,
-        merge: str = "replace",
+        merge: str = "fill",
     ) -> None:
         self.nlp = get_nlp()
         extractor: Extractor | None = default_extractor() if use_model else None
-        # the extractor reads types better than the sentence classifier: with it, none runs
+        # the classifier serves the rules: it runs unless the extractor codes alone
         classifier: SentenceClassifier | None = (
-            default_classifier() if use_model and extractor is None else None)
+            default_classifier() if use_model and (extractor is None or merge == "fill")
+            else None)
         self.classifier = classifier
         self.coder = EventCoder(default_coder(), classifier, threshold=threshold,
                                 extractor=extractor, merge=merge)

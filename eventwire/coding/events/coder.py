@@ -55,7 +55,7 @@ class EventCoder:
         classifier: SentenceClassifier | None = None,
         threshold: float = 0.5,
         extractor: Extractor | None = None,
-        merge: str = "replace",
+        merge: str = "fill",
     ) -> None:
         self.actors = actor_coder
         self.classifier = classifier
@@ -66,7 +66,8 @@ class EventCoder:
                         if extractor is not None else None)
         self.merge = merge
         """How rule events join the extractor's: ``replace`` (none do), ``merge`` (those of a
-        type the extractor did not find in the sentence)."""
+        type the extractor did not find in the sentence), ``fill`` (the rules lead, the
+        extractor adds the types they did not find)."""
         self.constructions: dict[str, Construction] = {
             name: factory(self.args, self.triggers) for name, factory in REGISTRY.items()
         }
@@ -88,7 +89,9 @@ class EventCoder:
                 for name, construction in self.constructions.items()
                 for item in construction.find(sentence, ctx)]
             if tagged is not None and self.learned is not None:
-                found = combine(self.learned.found(sentence, tagged[n], ctx), found)
+                learned = self.learned.found(sentence, tagged[n], ctx)
+                found = (combine(found, learned) if self.merge == "fill"
+                         else combine(learned, found))
             if not found and prediction is not None:
                 found = list(self._model_event(sentence, prediction, ctx))
             found = merge_tellings(found)

@@ -24,6 +24,9 @@ from eventwire.coding.places import precision
 from eventwire.records import ontology
 from eventwire.records.model import Actor, Article, Place, PlaceMention
 
+MIN_CONFIDENCE = 0.7
+"""Trigger probability below which a tag is dropped; chosen on the development articles,
+where the rules lead and the extractor adds the types they miss (``fill``)."""
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b|&)\s*")
 _ARTICLES = ("the ", "a ", "an ")
 
@@ -52,6 +55,8 @@ class ExtractedEvents:
         self.extractor = extractor
         self.actors = actors
         self.triggers = triggers
+        self.min_confidence = MIN_CONFIDENCE
+        """Triggers the model is less sure of are dropped."""
 
     def tag(self, sentences: Sequence[SentenceInput]) -> list[list[Tagged]]:
         """Each sentence's triggers and arguments, the whole article in padded batches."""
@@ -66,6 +71,8 @@ class ExtractedEvents:
         span = sentence.span
         prev = previous_sentence(sentence)
         for tag in tags:
+            if tag.confidence < self.min_confidence:
+                continue
             head = span.char_span(tag.start, tag.end, alignment_mode="expand")
             if head is None or len(head) == 0:
                 continue
@@ -135,10 +142,10 @@ class ExtractedEvents:
         return [(start, end)]
 
 
-def combine(learned: list[Found], rules: list[Found]) -> list[Found]:
-    """The extractor's events, and the rules' events of a type it did not find."""
-    types = {ontology.cameo(f.cameo).plover for f in learned}
-    return learned + [f for f in rules if ontology.cameo(f.cameo).plover not in types]
+def combine(first: list[Found], second: list[Found]) -> list[Found]:
+    """The events of one coder, and the other's events of a type the first did not find."""
+    types = {ontology.cameo(f.cameo).plover for f in first}
+    return first + [f for f in second if ontology.cameo(f.cameo).plover not in types]
 
 
 def named_place(span: tuple[int, int] | None, article: Article,

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from eventwire.coding.events.tagging import Encoded, Encoder, bio_spans, word_end  # noqa: E402
-from eventwire.data import DATA_DIR  # noqa: E402
-from eventwire.records.errors import ErrorCode, EventwireError  # noqa: E402
+from eventwire.coding.classifier import int8_session, softmax
+from eventwire.coding.events.tagging import Encoded, Encoder, bio_spans, word_end
+from eventwire.data import DATA_DIR
+from eventwire.records.errors import ErrorCode, EventwireError
 
 DEFAULT_MODEL_DIR = DATA_DIR / "models" / "extractor-v1"
 MODEL_ENV = "EVENTWIRE_EXTRACTOR"
@@ -62,12 +61,6 @@ class Tagged:
         return [a for a in self.arguments if a.role == role]
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    exp = np.exp(shifted)
-    return np.asarray(exp / exp.sum(axis=-1, keepdims=True))
-
-
 class Extractor:
     """Tags triggers and arguments of sentences with the packaged ONNX model."""
 
@@ -77,7 +70,6 @@ class Extractor:
         if missing:
             raise EventwireError(ErrorCode.E021_NO_ARTEFACT,
                                  f"{directory} lacks {', '.join(missing)}")
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta: dict[str, Any] = json.loads((directory / "labels.json").read_text("utf-8"))
@@ -88,14 +80,7 @@ class Extractor:
         """Head words the training data codes once in each direction ("clashed", "met")."""
         self.encoder = Encoder(Tokenizer.from_file(str(directory / "tokenizer.json")),
                                int(meta.get("max_length", 128)))
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        # per-sentence activation scales: the extended fusions assume one scale per tensor
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        self._session = ort.InferenceSession(str(directory / "model.onnx"), options,
-                                             providers=["CPUExecutionProvider"])
+        self._session = int8_session(directory / "model.onnx", threads)
 
     def run(self, encoded: Sequence[Encoded], head: str,
             batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
@@ -117,7 +102,7 @@ class Extractor:
                 types[row, :n] = encoded[i].type_ids
             logits = self._session.run([name], {"input_ids": ids, "attention_mask": mask,
                                                 "token_type_ids": types})[0]
-            probs = _softmax(np.asarray(logits))
+            probs = softmax(np.asarray(logits))
             for row, i in enumerate(chunk):
                 out[i] = probs[row, : len(encoded[i].ids)]
         return [p for p in out if p is not None]

@@ -16,7 +16,7 @@ from typing import Any
 
 MARK_OPEN = "[unused0]"
 MARK_CLOSE = "[unused1]"
-PREV_TOKENS = 40
+PREV_TOKENS = 24
 """Word pieces kept from the previous sentence (its end, nearest the sentence)."""
 ROLES = ("SOURCE", "TARGET", "PLACE")
 ARG_LABELS = ("O", *(f"{p}-{r}" for r in ROLES for p in ("B", "I")))
