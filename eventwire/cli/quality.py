@@ -15,7 +15,9 @@ from eventwire.cli.common import InputsArg, NoModelOpt
 
 
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL file.")],
+    gold: Annotated[Path, typer.Argument(
+        help="Gold JSONL file (for --task articles also a folder of them, e.g. the silver "
+             "stories).")],
     task: Annotated[str, typer.Option(help="events, places, actors or articles.")] = "events",
     split: Annotated[str, typer.Option(help="all, train or heldout.")] = "heldout",
     limit: Annotated[int | None, typer.Option(help="Only the first N items.")] = None,
@@ -26,7 +28,7 @@ def evaluate(
 
     if split not in SPLITS:
         raise typer.BadParameter(f"choose {', '.join(SPLITS)}", param_hint="--split")
-    if not gold.is_file():
+    if not gold.exists():
         raise typer.BadParameter(f"no file at {gold}", param_hint="GOLD")
     if task == "places":
         from eventwire.quality.evaluation.places import evaluate_places

@@ -44,10 +44,27 @@ class Prediction:
     penta_confidence: float | None = None
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
+def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     exp = np.exp(shifted)
     return np.asarray(exp / exp.sum(axis=-1, keepdims=True))
+
+
+def int8_session(path: Path, threads: int) -> Any:
+    """An onnxruntime session for an artefact quantised per sentence (``quantise_rows.py``)."""
+    # telemetry off before the first import (the package sets it too; this keeps it so
+    # for a caller that imported this module in some other way)
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    # the extended fusions (MatMulIntegerToFloat) assume one activation scale per tensor
+    # and miscompute the per-row scales of the artefact
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def missing_files(model_dir: Path) -> list[str]:
@@ -64,10 +81,6 @@ class SentenceClassifier:
         if missing:
             raise EventwireError(ErrorCode.E021_NO_ARTEFACT,
                                  f"{directory} lacks {', '.join(missing)}")
-        # telemetry off before the first import (the package sets it too; this keeps it so
-        # for a caller that imported this module in some other way)
-        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta: dict[str, Any] = json.loads((directory / "labels.json").read_text("utf-8"))
@@ -81,15 +94,7 @@ class SentenceClassifier:
         self._tokenizer.enable_truncation(max_length=self.max_length)
         self._tokenizer.no_padding()
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        # the extended fusions (MatMulIntegerToFloat) assume one activation scale per tensor
-        # and miscompute the per-row scales of the artefact
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        self._session = ort.InferenceSession(str(directory / "model.onnx"), options,
-                                             providers=["CPUExecutionProvider"])
+        self._session = int8_session(directory / "model.onnx", threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         outputs = {o.name for o in self._session.get_outputs()}
         if self.penta_labels and "penta_logits" not in outputs:
@@ -157,8 +162,8 @@ class SentenceClassifier:
         for start in range(0, len(order), step):
             chunk = order[start : start + step]
             plover_logits, penta_logits = self._run([encodings[i] for i in chunk])
-            probs = _softmax(plover_logits)
-            penta_probs = None if penta_logits is None else _softmax(penta_logits)
+            probs = softmax(plover_logits)
+            penta_probs = None if penta_logits is None else softmax(penta_logits)
             for row, index in enumerate(chunk):
                 best = int(probs[row].argmax())
                 out[index] = Prediction(

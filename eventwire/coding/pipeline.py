@@ -26,6 +26,8 @@ from eventwire.coding.classifier import SentenceClassifier, default_classifier
 from eventwire.coding.dates import event_date, news_day
 from eventwire.coding.events import Discourse, EventCoder, SentenceInput, quote_ranges
 from eventwire.coding.events.common import cues
+from eventwire.coding.events.extracted import named_place
+from eventwire.coding.events.extractor import Extractor, default_extractor
 from eventwire.coding.events.sides import settle_sides
 from eventwire.coding.fatalities import count_the_dead
 from eventwire.coding.guard import code_batch
@@ -60,12 +62,18 @@ class Pipeline:
     """Codes articles; build once, reuse for a whole batch."""
 
     def __init__(
-        self, use_model: bool = True, threshold: float = 0.5, prefilter: bool = True
+        self, use_model: bool = True, threshold: float = 0.5, prefilter: bool = True,
+        merge: str = "fill",
     ) -> None:
         self.nlp = get_nlp()
-        classifier: SentenceClassifier | None = default_classifier() if use_model else None
+        extractor: Extractor | None = default_extractor() if use_model else None
+        # the classifier serves the rules: it runs unless the extractor codes alone
+        classifier: SentenceClassifier | None = (
+            default_classifier() if use_model and (extractor is None or merge == "fill")
+            else None)
         self.classifier = classifier
-        self.coder = EventCoder(default_coder(), classifier, threshold=threshold)
+        self.coder = EventCoder(default_coder(), classifier, threshold=threshold,
+                                extractor=extractor, merge=merge)
         self.prefilter: Prefilter | None = default_prefilter() if prefilter else None
         self.counts: Counter[str] = Counter()
         """Articles and sentences seen, parsed, skipped (by reason) and classified."""
@@ -174,7 +182,8 @@ class Pipeline:
             if evidence.sentence_index == 0:
                 places_stage.trim_dateline(event.source, article.body)
                 places_stage.trim_dateline(event.target, article.body)
-            event.location, event.location_precision = places_stage.locate_event(
+            event.location, event.location_precision = named_place(
+                event.place_span, article, where) or places_stage.locate_event(
                 evidence.start, evidence.end, event.trigger_start, where, focus,
                 verbal=event.plover in cues()["placeless"],
                 actors=tuple(

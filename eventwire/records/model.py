@@ -162,6 +162,8 @@ class Event:
     the record's ``location_precision``."""
     construction: str = ""
     """The construction that found it (``events.base.REGISTRY``); not exported."""
+    place_span: tuple[int, int] | None = None
+    """Body offsets of the place words the extractor read as the event's; not exported."""
     attribution: str | None = None
     """How sure the text is of the source: stated, claimed or suspected; None without one."""
     fatalities: int | None = None

@@ -27,12 +27,15 @@ from eventwire.coding.events.common import (
     in_quote,
     same_actor,
 )
+from eventwire.coding.events.extracted import ExtractedEvents, combine
+from eventwire.coding.events.extractor import Extractor
 from eventwire.coding.events.triggers import Triggers
 from eventwire.records import ontology
 from eventwire.records.model import Actor, Event, Evidence
 
 CODER_NAME = "rules+model v2"
 RULES_ONLY_NAME = "rules v2"
+EXTRACTOR_NAME = "extractor v1"
 OVERRIDE_CONFIDENCE = 0.8
 """Classifier confidence above which its type replaces a lone rule event's type."""
 RECONCILED = ("clauses", "quoted-orders", "reported-demands")
@@ -51,12 +54,20 @@ class EventCoder:
         actor_coder: ActorCoder,
         classifier: SentenceClassifier | None = None,
         threshold: float = 0.5,
+        extractor: Extractor | None = None,
+        merge: str = "fill",
     ) -> None:
         self.actors = actor_coder
         self.classifier = classifier
         self.threshold = threshold
         self.args = Arguments(actor_coder)
         self.triggers = Triggers()
+        self.learned = (ExtractedEvents(extractor, actor_coder, self.triggers)
+                        if extractor is not None else None)
+        self.merge = merge
+        """How rule events join the extractor's: ``replace`` (none do), ``merge`` (those of a
+        type the extractor did not find in the sentence), ``fill`` (the rules lead, the
+        extractor adds the types they did not find)."""
         self.constructions: dict[str, Construction] = {
             name: factory(self.args, self.triggers) for name, factory in REGISTRY.items()
         }
@@ -70,11 +81,17 @@ class EventCoder:
         predictions: list[Prediction | None] = [None] * len(sentences)
         if self.classifier is not None and sentences:
             predictions = list(self.classifier.predict([s.span.text for s in sentences]))
+        tagged = self.learned.tag(sentences) if self.learned is not None else None
         events: list[Event] = []
-        for sentence, prediction in zip(sentences, predictions, strict=True):
-            found = [replace(item, construction=name)
-                     for name, construction in self.constructions.items()
-                     for item in construction.find(sentence, ctx)]
+        for n, (sentence, prediction) in enumerate(zip(sentences, predictions, strict=True)):
+            found = [] if tagged is not None and self.merge == "replace" else [
+                replace(item, construction=name)
+                for name, construction in self.constructions.items()
+                for item in construction.find(sentence, ctx)]
+            if tagged is not None and self.learned is not None:
+                learned = self.learned.found(sentence, tagged[n], ctx)
+                found = (combine(found, learned) if self.merge == "fill"
+                         else combine(learned, found))
             if not found and prediction is not None:
                 found = list(self._model_event(sentence, prediction, ctx))
             found = merge_tellings(found)
@@ -93,6 +110,13 @@ class EventCoder:
                 self._remember_sides(item, event, ctx)
             self._remember_mentions(sentence, ctx)
         return events
+
+    @property
+    def name(self) -> str:
+        """What coded the events: the extractor, the rules with the classifier, or rules."""
+        if self.learned is not None:
+            return EXTRACTOR_NAME if self.merge == "replace" else "extractor+rules v1"
+        return CODER_NAME if self.classifier is not None else RULES_ONLY_NAME
 
     @staticmethod
     def _remember_sides(item: Found, event: Event, ctx: Discourse) -> None:
@@ -205,9 +229,10 @@ class EventCoder:
             target=item.target,
             evidence=evidence,
             confidence=confidence,
-            coder=CODER_NAME if self.classifier is not None else RULES_ONLY_NAME,
+            coder=self.name,
             trigger_start=sentence.text_start + min(t.idx for t in item.trigger) - span.start_char,
             construction=item.construction,
+            place_span=item.place,
         )
 
 

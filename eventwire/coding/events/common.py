@@ -78,6 +78,7 @@ class Found:
     firm: bool = False  # the type comes from a coding convention the classifier may not undo
     construction: str = ""  # the registered name of the construction that found it
     mutual: bool = False
+    place: tuple[int, int] | None = None  # body offsets of the place span the extractor tagged
     """Both sides did it to each other ("X and Y signed", "fighting between X and Y"):
     event data codes one event in each direction."""
 

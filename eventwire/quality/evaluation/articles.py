@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,6 +228,21 @@ def code_record(pipeline: Any, record: dict[str, Any]) -> tuple[Article | None, 
     return read[0], pipeline.process(read[0]).events
 
 
+def gold_records(gold: Path, split: str) -> Iterator[dict[str, Any]]:
+    """The articles of a gold file, or of every ``*.jsonl`` of a folder (the silver stories,
+    split over files): an article coded in several files (calibration) counts once, as the
+    first file codes it."""
+    if not gold.is_dir():
+        yield from read_gold(gold, split=split, key="id")
+        return
+    seen: set[str] = set()
+    for path in sorted(gold.glob("*.jsonl")):
+        for record in read_gold(path, split=split, key="id"):
+            if record["id"] not in seen:
+                seen.add(record["id"])
+                yield record
+
+
 def evaluate_articles(
     gold: Path,
     split: str = "heldout",
@@ -240,7 +256,7 @@ def evaluate_articles(
     tally = Tally()
     listing = []
     started = time.perf_counter()
-    for n, record in enumerate(read_gold(gold, split=split, key="id")):
+    for n, record in enumerate(gold_records(gold, split)):
         if limit is not None and n >= limit:
             break
         _article, events = code_record(pipeline, record)

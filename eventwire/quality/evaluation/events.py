@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from eventwire.coding.classifier import default_classifier
 from eventwire.coding.events.coder import NOMINAL
 from eventwire.coding.events.common import DATA
 from eventwire.quality.evaluation.gold import read_gold
@@ -167,7 +168,8 @@ def evaluate_events(
     docs = list(pipeline.nlp.pipe([a.body for a in articles], batch_size=64))
     results = [pipeline.process(article, doc) for article, doc in zip(articles, docs, strict=True)]
     elapsed = time.perf_counter() - started
-    classifier = pipeline.coder.classifier
+    # scored alone even where the pipeline codes with the extractor instead
+    classifier = pipeline.coder.classifier or (default_classifier() if use_model else None)
     predictions = classifier.predict([r["text"] for r in records]) if classifier else []
 
     names = ("events", "sentence", "classifier") if predictions else ("events", "sentence")
@@ -212,7 +214,7 @@ def evaluate_events(
         "gold": gold_path.name,
         "split": split,
         "sentences": len(records),
-        "coder": "rules+model" if classifier else "rules",
+        "coder": pipeline.coder.name,
         "sentences_per_second": round(len(records) / elapsed, 1) if elapsed else None,
         **{name: _scores(pairs) for name, pairs in readings.items()},
     }
