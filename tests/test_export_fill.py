@@ -31,3 +31,13 @@ def test_polecat_intensity_is_plover_not_goldstein() -> None:
     assault = plover_intensity("ASSAULT")
     assert assault is not None and assault < 0
     assert plover_intensity("CONSULT", "visit") != plover_intensity("CONSULT")
+
+
+def test_known_groups_as_gdelt_splits_actor_codes() -> None:
+    from eventwire.store.formats import known_group
+
+    assert known_group("IGOUNOSEC") == ("UNO", "")
+    assert known_group("IMGMUSISI") == ("ISI", "MUS")
+    assert known_group("LBNUAFHEZ") == ("HEZ", "")
+    assert known_group("KENCOP") == ("", "")
+    assert known_group(None) == ("", "")

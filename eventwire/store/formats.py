@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from eventwire.data import DATA_DIR
+from eventwire.data import DATA_DIR, tsv_rows
 from eventwire.records.ontology import plover_intensity
 from eventwire.store.acled import classify
 from eventwire.store.sinks import open_text, spreadsheet_safe
@@ -181,13 +181,32 @@ def _actor_geo(row: dict[str, Any], side: str) -> list[Any]:
     return _gdelt_geo(row)
 
 
+@lru_cache(maxsize=1)
+def _sectors() -> frozenset[str]:
+    return frozenset(row[0] for row in tsv_rows(DATA / "actors" / "sectors.tsv")[1:])
+
+
+def known_group(code: str | None) -> tuple[str, str]:
+    """(KnownGroupCode, Religion1Code) of a CAMEO actor code, as GDELT splits them:
+    IGOUNOSEC -> UNO, IMGMUSISI -> ISI and MUS, LBNUAFHEZ -> HEZ, KENCOP -> none."""
+    code = code or ""
+    if code[:3] in ("IGO", "NGO") and len(code) >= 6:
+        return code[3:6], ""
+    if code[:3] == "IMG" and len(code) >= 9:
+        return code[6:9], code[3:6]
+    if len(code) == 9 and code[6:9] not in _sectors():
+        return code[6:9], ""
+    return "", ""
+
+
 def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
     day = _day(row["date"])
     actors = []
     for side in ("source", "target"):
         code = row[f"{side}_code"]
-        actors += [code, (row[f"{side}_name"] or "").upper(), row[f"{side}_country"], "", "", "",
-                   "", row[f"{side}_agent"], "", ""]
+        group, religion = known_group(code)
+        actors += [code, (row[f"{side}_name"] or "").upper(), row[f"{side}_country"], group, "",
+                   religion, "", row[f"{side}_agent"], "", ""]
     cameo = row["cameo"] or ""
     return [
         numeric_id(row["event_id"]), day.strftime("%Y%m%d") if day else "",
