@@ -148,13 +148,14 @@ def demo(
     stats = _ingest([str(SAMPLES_DIR)], db, no_model=False)
     with Store(db) as store:
         rows = store.con.execute(
-            "SELECT doc_id, date, source_code, cameo, plover, target_code, place_name, trigger "
-            "FROM mentions ORDER BY doc_id, sentence_index, mention_id"
+            "SELECT doc_id, date, source_code, cameo, plover, target_code, place_name, trigger, "
+            "fatalities, salience FROM mentions ORDER BY doc_id, sentence_index, mention_id"
         ).fetchall()
         counts = store.counts()
     out = Console(width=None if Console().is_terminal else 140)
     table = Table(title=f"eventwire {__version__}: events in {db}")
-    for column in ("article", "date", "source", "cameo", "plover", "target", "place", "trigger"):
+    for column in ("article", "date", "source", "cameo", "plover", "target", "place", "trigger",
+                   "dead", "salience"):
         table.add_column(column)
     for row in rows:
         table.add_row(*("" if value is None else str(value) for value in row))
