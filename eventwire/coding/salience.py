@@ -32,26 +32,21 @@ _HISTORY_CUE = re.compile(
 _SPAN_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
 
 
-def _period_end(value: str, precision: str | None) -> date | None:
+def _day(value: str | None) -> date | None:
     try:
-        start = date.fromisoformat(value[:10])
+        return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
-    return start + timedelta(days=_SPAN_DAYS.get(precision or "day", 1) - 1)
 
 
 def is_background(event: Event, published: str | None) -> bool:
     """Whether the event happened well before the article, by its date or its words."""
-    if event.date and published:
-        end = _period_end(event.date, event.date_precision)
-        try:
-            news = date.fromisoformat(published[:10])
-        except ValueError:
-            end = None
-        if end is not None and end < news - timedelta(days=BACKGROUND_DAYS):
-            return True
-        if end is not None:
-            return False
+    news = _day(published)
+    start = _day(event.date) if news is not None else None
+    if news is not None and start is not None:
+        span = _SPAN_DAYS.get(event.date_precision or "day", 1)
+        end = start + timedelta(days=span - 1)
+        return end < news - timedelta(days=BACKGROUND_DAYS)
     return bool(_HISTORY_CUE.search(event.evidence.sentence))
 
 
