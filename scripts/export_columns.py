@@ -29,7 +29,9 @@ DOCS = ROOT / "docs" / "exports"
 LAYOUTS = {
     "events": ("csv", "events", "One row per real-world event: the `events` table of "
                "`docs/schema.md`, as `csv`, `parquet`, `jsonl` and `geojson` (properties) write "
-               "it."),
+               "it. Parquet keeps `date`, `first_reported` and `last_reported` as dates (date32) "
+               "and `added_at`, `updated_at`, `deleted_at` as timestamps (UTC); CSV, JSON lines "
+               "and GeoJSON write them as ISO text (`2017-06-02`)."),
     "mentions": ("csv", "mentions", "One row per telling, as `eventwire code` prints it "
                  "(`--table mentions`), with `mention_id` and the `event_id` of the "
                  "real-world event it tells, so it joins the events export."),
