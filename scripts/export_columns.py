@@ -40,7 +40,9 @@ LAYOUTS = {
     "gdelt-mentions": ("gdelt-mentions", "events", "GDELT 2.0's mentions table: one row per "
                        "telling of an event."),
     "polecat": ("polecat", "events", "POLECAT's weekly-file layout: PLOVER type, mode and "
-                "intensity, actors with sectors, place."),
+                "intensity, actors with sectors, place. `Contexts` holds the event's PLOVER "
+                "contexts joined by `;` (\"military;terrorism\"), read from its sentence, the "
+                "sectors of its sides and its salience (`eventwire/data/plover_contexts.tsv`)."),
     "acled": ("acled", "events", "ACLED's layout: disorder, event and sub-event types, actor "
               "types and interaction, admin units, fatalities (0 where no number is given)."),
 }

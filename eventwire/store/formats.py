@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from eventwire.data import DATA_DIR, tsv_rows
 from eventwire.records.calendar import as_day
+from eventwire.records.contexts import event_contexts, joined
 from eventwire.records.ontology import plover_intensity
 from eventwire.store.acled import classify
 from eventwire.store.sinks import open_text, spreadsheet_safe
@@ -247,6 +248,12 @@ def write_gdelt_mentions(store: Store, filters: EventFilter, out: TextIO) -> int
     return _write_tsv(out, lines())
 
 
+def _contexts(row: dict[str, Any]) -> str:
+    """POLECAT's Contexts: PLOVER contexts of the event, joined as POLECAT joins them."""
+    agents = (row["source_agent"], row["target_agent"])
+    return joined(event_contexts(row["sentence"], agents, row.get("salience")))
+
+
 def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
     rows = _rows(store, filters, EVENT_SELECT)
     out.write("\t".join(POLECAT_COLUMNS) + "\n")
@@ -257,7 +264,8 @@ def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
             yield [
                 r["event_id"], r["date"], r["plover"], r["plover_mode"],
                 plover_intensity(r["plover"], r["plover_mode"]),
-                r["quad_class"], "", r["source_name"] or r["source_text"], r["source_country"],
+                r["quad_class"], _contexts(r), r["source_name"] or r["source_text"],
+                r["source_country"],
                 "", r["source_agent"], r["source_agent"], "", r["source_text"], "",
                 r["target_name"] or r["target_text"], r["target_country"], "", r["target_agent"],
                 r["target_agent"], "", r["target_text"], "", r["place_name"], city, r["admin1"],
