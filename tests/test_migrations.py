@@ -46,12 +46,16 @@ def write_v1(path: Path) -> None:
     con.close()
 
 
-def test_v1_file_is_migrated_in_place(tmp_path: Path) -> None:
-    db = tmp_path / "old.duckdb"
-    write_v1(db)
+def assert_old_schema_refused_read_only(db: Path) -> None:
     with pytest.raises(StoreError) as failure:
         Store(db, read_only=True)
     assert failure.value.code is ErrorCode.E036_DB_OLD_SCHEMA
+
+
+def test_v1_file_is_migrated_in_place(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    write_v1(db)
+    assert_old_schema_refused_read_only(db)
     with Store(db) as store:
         assert store.version() == SCHEMA_VERSION
         assert store.counts() == {"articles": 2, "mentions": 2, "events": 1, "places": 0,
@@ -88,9 +92,7 @@ def test_v2_file_gains_the_admin_columns(tmp_path: Path) -> None:
     con.execute("DELETE FROM schema_info")
     con.execute("INSERT INTO schema_info VALUES (2, now())")
     con.close()
-    with pytest.raises(StoreError) as failure:
-        Store(db, read_only=True)
-    assert failure.value.code is ErrorCode.E036_DB_OLD_SCHEMA
+    assert_old_schema_refused_read_only(db)
     with Store(db) as store:
         assert store.version() == SCHEMA_VERSION == 4
         for table in ("mentions", "events", "places"):
@@ -140,9 +142,7 @@ def test_v3_file_gets_its_dates_as_dates(tmp_path: Path) -> None:
         "SELECT event_id, date, first_reported, last_reported FROM events ORDER BY event_id"
     ).fetchall()
     con.close()
-    with pytest.raises(StoreError) as failure:
-        Store(db, read_only=True)
-    assert failure.value.code is ErrorCode.E036_DB_OLD_SCHEMA
+    assert_old_schema_refused_read_only(db)
     with Store(db) as store:
         assert store.version() == SCHEMA_VERSION == 4
         types = _types(store.con)
