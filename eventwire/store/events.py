@@ -17,7 +17,7 @@ from eventwire.store.dedup import Mention, cluster
 from eventwire.store.migrations import REPORT_COLUMNS
 from eventwire.store.schema import EVENT_FROM_MENTION, _now
 
-LATEST_FIRST = "coalesce(left(published, 10), '0000') DESC"
+LATEST_FIRST = "published DESC NULLS LAST"
 REPORTED = (
     # the dead as the latest day's reports count them, the lowest of those (ACLED keeps the
     # most conservative figure, and tolls are revised as reports come in), never a sum
@@ -149,7 +149,7 @@ class EventTable:
             "best AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY "
             "confidence DESC NULLS LAST, mention_id) AS rank FROM m) WHERE rank = 1), "
             "anchor AS (SELECT * FROM (SELECT event_id, mention_id, row_number() OVER "
-            "(PARTITION BY event_id ORDER BY coalesce(left(published, 10), '9999'), mention_id) "
+            "(PARTITION BY event_id ORDER BY published NULLS LAST, mention_id) "
             "AS rank FROM m) WHERE rank = 1), "
             "stats AS (SELECT event_id, count(*) AS n_mentions, count(DISTINCT doc_id) AS "
             "n_articles, count(DISTINCT copy_group) AS n_sources, count(DISTINCT "
