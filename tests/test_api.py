@@ -289,3 +289,19 @@ def test_since_returns_changes_and_deletions(tmp_path: Path) -> None:
         changed = c.get("/events", params={"since": mark}).json()["events"]
         assert len(changed) == 1 and changed[0]["deleted_at"] is not None
         assert changed[0]["place_name"] == "Kidal"
+
+
+def test_a_month_known_event_is_kept_by_a_range_that_starts_inside_its_month(
+        tmp_path: Path) -> None:
+    path = tmp_path / "months.duckdb"
+    with Store(path) as store:
+        store.add_article(article("may-report", "Troops attacked rebels in May."),
+                          [event("may-report", 0, date="2023-05-01", precision="month")], [])
+    with TestClient(create_app(path)) as c:
+        def found(**params: str) -> int:
+            return len(c.get("/events", params=params).json()["events"])
+
+        assert found(date_from="2023-05-20") == 1  # May meets a range from 20 May
+        assert found(date_from="2023-06-01") == 0
+        assert found(date_to="2023-04-30") == 0
+        assert found(date_from="0001-01-01") == 1
