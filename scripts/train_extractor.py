@@ -325,6 +325,9 @@ def train(args: argparse.Namespace, examples: list[Example]) -> Tagger:
             schedule.step()
             total += float(loss.item())
             count += 1
+            if count % 100 == 0:  # a long epoch on a busy machine still shows it is moving
+                print(f"  batch {count}: loss {total / count:.4f} "
+                      f"({time.time() - start:.0f} s)", flush=True)
             if args.max_steps and count >= args.max_steps:
                 break
         print(f"epoch {epoch + 1}/{args.epochs}: loss {total / max(count, 1):.4f} "
