@@ -21,6 +21,7 @@ from eventwire.readers import read_inputs
 from eventwire.records.model import ArticleResult
 from eventwire.store.batches import Batcher
 from eventwire.store.database import Coded, Store
+from eventwire.store.events import EVENT_INDEX
 
 
 def _one_by_one(db: Path, items: list[Coded]) -> None:
@@ -88,3 +89,22 @@ def kill_corpus(tmp_path: Path) -> Path:
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in _corpus()) + "\n", encoding="utf-8")
     return path
+
+
+def test_a_writable_store_gains_the_event_index(tmp_path: Path) -> None:
+    """A file written before the event index gains it on the next writable open (a chunk
+    reads events' mentions through it; ``bench/store_speed.py`` shows the cost it saves)."""
+    db = tmp_path / "old.duckdb"
+    items = make_batch(random.Random(7), 0, 40, 4)
+    _chunked(db, items[:20], 16)
+    with Store(db) as store:
+        store.con.execute(f"DROP INDEX {EVENT_INDEX}")
+    with Store(db, read_only=True) as store:  # a reader neither needs nor adds it
+        assert not store.con.execute("SELECT * FROM duckdb_indexes()").fetchall()
+    _chunked(db, items[20:], 16)
+    with Store(db) as store:
+        indexes = store.con.execute("SELECT index_name, sql FROM duckdb_indexes()").fetchall()
+    assert [name for name, _ in indexes] == [EVENT_INDEX]
+    assert "(event_id)" in indexes[0][1]
+    _chunked(tmp_path / "whole.duckdb", items, 16)
+    assert _state(db) == _state(tmp_path / "whole.duckdb")

@@ -89,11 +89,14 @@ def write(con: duckdb.DuckDBPyConnection, copies: CopyGroups, events: EventTable
     articles, place_rows, unique_mentions = _rows(batch, old_added, now)
     insert(con, "articles", articles)
     insert(con, "places", place_rows)
-    insert(con, "mentions", unique_mentions)
     copies.apply(batch, now)
     published = {c.article.doc_id: c.article.published for c in batch}
     new = [Mention.from_row(m, published.get(m["doc_id"])) for m in unique_mentions]
-    touched_events |= events.recluster(new, touched_events)
+    assigned, touched = events.recluster(new, touched_events)
+    touched_events |= touched
+    for row in unique_mentions:  # written once, with their events
+        row["event_id"] = assigned.get(row["mention_id"])
+    insert(con, "mentions", unique_mentions)
     if groups_changed:
         touched_events |= {r[0] for r in con.execute(
             "SELECT DISTINCT m.event_id FROM mentions m JOIN articles a USING (doc_id) "

@@ -230,8 +230,11 @@ class Store:
                 code = ErrorCode.E036_DB_OLD_SCHEMA if version else ErrorCode.E037_DB_MISSING
                 raise StoreError(code, self.path, f"schema v{version}" if version else "")
             return
-        if version == SCHEMA_VERSION:
-            return
+        if version < SCHEMA_VERSION:
+            self._upgrade(version)
+        self.events.ensure_index()
+
+    def _upgrade(self, version: int) -> None:
         with self._transaction():
             if version == 1:
                 from eventwire.store.migrations import migrate_v1
