@@ -29,7 +29,9 @@ DOCS = ROOT / "docs" / "exports"
 LAYOUTS = {
     "events": ("csv", "events", "One row per real-world event: the `events` table of "
                "`docs/schema.md`, as `csv`, `parquet`, `jsonl` and `geojson` (properties) write "
-               "it."),
+               "it. Parquet keeps `date`, `first_reported` and `last_reported` as dates (date32) "
+               "and `added_at`, `updated_at`, `deleted_at` as timestamps (UTC); CSV, JSON lines "
+               "and GeoJSON write them as ISO text (`2017-06-02`)."),
     "mentions": ("csv", "mentions", "One row per telling, as `eventwire code` prints it "
                  "(`--table mentions`), with `mention_id` and the `event_id` of the "
                  "real-world event it tells, so it joins the events export."),
@@ -38,7 +40,9 @@ LAYOUTS = {
     "gdelt-mentions": ("gdelt-mentions", "events", "GDELT 2.0's mentions table: one row per "
                        "telling of an event."),
     "polecat": ("polecat", "events", "POLECAT's weekly-file layout: PLOVER type, mode and "
-                "intensity, actors with sectors, place."),
+                "intensity, actors with sectors, place. `Contexts` holds the event's PLOVER "
+                "contexts joined by `;` (\"military;terrorism\"), read from its sentence, the "
+                "sectors of its sides and its salience (`eventwire/data/plover_contexts.tsv`)."),
     "acled": ("acled", "events", "ACLED's layout: disorder, event and sub-event types, actor "
               "types and interaction, admin units, fatalities (0 where no number is given)."),
 }

@@ -93,6 +93,21 @@ def test_pages_follow_next_and_link_without_overlap(client: TestClient) -> None:
     assert values == sorted(values, reverse=True)
 
 
+def test_pages_sorted_by_date_walk_through_every_event(client: TestClient) -> None:
+    seen: list[tuple[str, str]] = []
+    response = client.get("/events", params={"_size": 300, "_sort": "-date", "country": "UKR"})
+    while True:
+        body = response.json()
+        seen += [(e["date"], e["event_id"]) for e in body["events"]]
+        if not body["next"]:
+            break
+        response = client.get(body["next_url"])
+    everything = client.get("/events", params={"country": "UKR", "_size": 1000}).json()["events"]
+    assert len(seen) == len({s[1] for s in seen}) == len(everything)
+    dates = [d for d, _ in seen]
+    assert dates == sorted(dates, reverse=True) and all(len(d) == 10 for d in dates)
+
+
 def test_formats(client: TestClient, tmp_path: Path) -> None:
     params: dict[str, str | int] = {"country": "YEM", "_size": 20}
     rows = list(csv.DictReader(io.StringIO(client.get("/events", params={
@@ -150,6 +165,13 @@ def test_event_article_places_and_health(coded_db: Path) -> None:
         assert c.get("/events/bad%20id%20'").status_code == 400
         got = c.get("/articles/kidal-report").json()
         assert got["article"]["doc_id"] == "kidal-report" and len(got["mentions"]) == 2
+        # stored as DATE, answered as the record's ISO strings
+        assert got["article"]["published"] == "2020-03-02"
+        assert {e["date"] for e in listed} == {"2020-03-02"}
+        assert (detail["event"]["first_reported"], detail["event"]["last_reported"]) == (
+            "2020-03-02", "2020-03-02")
+        assert detail["mentions"][0]["date"] == "2020-03-02"
+        assert c.get("/events", params={"date_from": "2020-03-03"}).json()["events"] == []
         assert c.get("/articles/nope").json()["error"]["code"] == "not_found"
         health = c.get("/health").json()
         assert health == {"status": "ok", "version": health["version"],

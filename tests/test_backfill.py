@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import SAMPLES
 
@@ -59,6 +61,11 @@ def test_one_parquet_per_input_and_resume(tmp_path: Path) -> None:
     query = f"SELECT record FROM '{written[0]}' LIMIT 1"
     record = json.loads(duckdb.connect().execute(query).fetchall()[0][0])
     assert {"event_id", "cameo", "source", "evidence"} <= set(record)
+    schema = pq.read_schema(written[0])
+    assert schema.field("date").type == pa.date32()  # the record keeps its ISO text
+    dated = duckdb.connect().execute(
+        f"SELECT date, record FROM '{written[0]}' WHERE date IS NOT NULL LIMIT 1").fetchall()
+    assert dated and dated[0][0].isoformat() == json.loads(dated[0][1])["date"]
 
     # a killed run left one file undone and a partial temporary file: only that one is redone
     written[1].unlink()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,7 @@ def test_the_scenario_gives_the_true_events(tmp_path: Path) -> None:
             "SELECT n_mentions, n_articles, n_sources, n_outlets, first_reported, "
             "last_reported FROM events WHERE event_id = ?", [got["wire"]])
     # the wire copy is a second article but not a second independent source
-    assert market == (4, 4, 3, 3, "2023-05-14", "2023-05-15")
+    assert market == (4, 4, 3, 3, date(2023, 5, 14), date(2023, 5, 15))
 
 
 def test_ids_and_counts_do_not_depend_on_input_order(tmp_path: Path) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from eventkit import actor, article, event
 from typer.testing import CliRunner
@@ -83,6 +87,36 @@ def test_parquet_csv_jsonl_round_trip(db: Path, tmp_path: Path) -> None:
     rows = sorted((json.loads(line) for line in lines), key=lambda r: r["event_id"])
     assert [r["n_articles"] for r in rows] == truth["n_articles"].tolist()
     assert [r["sentence"] for r in rows] == truth["sentence"].tolist()
+
+
+def test_dates_are_dates_in_parquet_and_iso_text_in_csv_and_jsonl(db: Path, tmp_path: Path
+                                                                  ) -> None:
+    path = _export(db, "parquet", tmp_path)
+    schema = pq.read_schema(path)
+    for name in ("date", "first_reported", "last_reported"):
+        assert schema.field(name).type == pa.date32(), name
+    for name in ("added_at", "updated_at", "deleted_at"):
+        assert pa.types.is_timestamp(schema.field(name).type), name
+    frame = pd.read_parquet(path).sort_values("date")  # pyarrow gives date32 as dates
+    assert frame["date"].tolist() == [date(2020, 3, 2), date(2020, 4, 1), date(2020, 4, 5)]
+    # date arithmetic works on the columns as loaded, no parsing by the analyst
+    spans = [(last - day).days for last, day in zip(frame["last_reported"], frame["date"],
+                                                    strict=True)]
+    assert spans == [0, 4, 0]
+    lines = _export(db, "jsonl", tmp_path).read_text().splitlines()
+    assert sorted(json.loads(line)["date"] for line in lines) == [
+        "2020-03-02", "2020-04-01", "2020-04-05"]
+    rows = list(csv_module.DictReader(_export(db, "csv", tmp_path).open(encoding="utf-8")))
+    assert sorted(r["first_reported"] for r in rows) == ["2020-03-02", "2020-04-05",
+                                                         "2020-04-05"]
+    mentions = _export(db, "parquet", tmp_path, "--table", "mentions")
+    assert pq.read_schema(mentions).field("date").type == pa.date32()
+
+
+def test_an_empty_parquet_export_keeps_the_column_types(db: Path, tmp_path: Path) -> None:
+    path = _export(db, "parquet", tmp_path, "--since", "2030-01-01")
+    assert pq.read_table(path).num_rows == 0
+    assert pq.read_schema(path).field("date").type == pa.date32()
 
 
 def test_geojson_has_a_point_per_located_event(db: Path, tmp_path: Path) -> None:

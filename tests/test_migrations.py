@@ -1,12 +1,14 @@
-"""A file written with schema v1 opens with schema v2: per-article records become mentions."""
+"""Files older eventwires wrote open with today's schema, migrated in place."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+from eventkit import article, event
 
 from eventwire.records.errors import ErrorCode
 from eventwire.store.database import SCHEMA_VERSION, Store, StoreError
@@ -44,12 +46,16 @@ def write_v1(path: Path) -> None:
     con.close()
 
 
-def test_v1_file_is_migrated_in_place(tmp_path: Path) -> None:
-    db = tmp_path / "old.duckdb"
-    write_v1(db)
+def assert_old_schema_refused_read_only(db: Path) -> None:
     with pytest.raises(StoreError) as failure:
         Store(db, read_only=True)
     assert failure.value.code is ErrorCode.E036_DB_OLD_SCHEMA
+
+
+def test_v1_file_is_migrated_in_place(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    write_v1(db)
+    assert_old_schema_refused_read_only(db)
     with Store(db) as store:
         assert store.version() == SCHEMA_VERSION
         assert store.counts() == {"articles": 2, "mentions": 2, "events": 1, "places": 0,
@@ -86,11 +92,95 @@ def test_v2_file_gains_the_admin_columns(tmp_path: Path) -> None:
     con.execute("DELETE FROM schema_info")
     con.execute("INSERT INTO schema_info VALUES (2, now())")
     con.close()
-    with pytest.raises(StoreError) as failure:
-        Store(db, read_only=True)
-    assert failure.value.code is ErrorCode.E036_DB_OLD_SCHEMA
+    assert_old_schema_refused_read_only(db)
     with Store(db) as store:
-        assert store.version() == SCHEMA_VERSION == 3
+        assert store.version() == SCHEMA_VERSION == 4
         for table in ("mentions", "events", "places"):
             columns = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall()]
             assert columns[-3:] == ["admin1_code", "admin2", "admin2_code"], table
+
+
+V3_TEXT_DATES = {"articles": ("published",), "mentions": ("date",),
+                 "events": ("date", "first_reported", "last_reported")}
+
+
+def write_v3(path: Path) -> None:
+    """A version-3 file: the store as it was when dates were ISO text."""
+    with Store(path) as store:
+        for doc, day in (("a", "2020-03-02"), ("b", "2020-03-03"), ("c", "2020-03-04")):
+            store.add_article(article(doc, f"Malian troops attacked rebels near Kidal. {doc}",
+                                      published=day), [event(doc)], [])
+        store.add_article(article("d", "Police fired on protesters in Kirkuk.",
+                                  published="2020-05-01"),
+                          [event("d", cameo="180", date="2020-05-01", precision="month",
+                                 place="Kirkuk", sentence="Police fired on protesters.")], [])
+    con = duckdb.connect(str(path))
+    for table, columns in V3_TEXT_DATES.items():
+        for column in columns:
+            con.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DATA TYPE VARCHAR")
+    # what older readers let through as a publication date
+    con.execute("UPDATE articles SET published = '2020-03-03T08:15:00Z' WHERE doc_id = 'b'")
+    con.execute("UPDATE articles SET published = 'Tuesday morning' WHERE doc_id = 'c'")
+    con.execute("DELETE FROM schema_info")
+    con.execute("INSERT INTO schema_info VALUES (3, now())")
+    con.close()
+
+
+def _types(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute("SELECT table_name || '.' || column_name, data_type FROM "
+                       "information_schema.columns WHERE table_schema = 'main'").fetchall()
+    return {name: kind for name, kind in rows}
+
+
+def test_v3_file_gets_its_dates_as_dates(tmp_path: Path) -> None:
+    db = tmp_path / "v3.duckdb"
+    write_v3(db)
+    con = duckdb.connect(str(db))
+    assert _types(con)["events.date"] == "VARCHAR"
+    before = con.execute("SELECT count(*) FROM articles").fetchone(), con.execute(
+        "SELECT count(*) FROM mentions").fetchone(), con.execute(
+        "SELECT event_id, date, first_reported, last_reported FROM events ORDER BY event_id"
+    ).fetchall()
+    con.close()
+    assert_old_schema_refused_read_only(db)
+    with Store(db) as store:
+        assert store.version() == SCHEMA_VERSION == 4
+        types = _types(store.con)
+        for table, columns in V3_TEXT_DATES.items():
+            for column in columns:
+                assert types[f"{table}.{column}"] == "DATE", (table, column)
+        assert types["events.added_at"] == "TIMESTAMP"
+        after = store.one("SELECT count(*) FROM articles"), store.one(
+            "SELECT count(*) FROM mentions"), store.con.execute(
+            "SELECT event_id, date, first_reported, last_reported FROM events "
+            "ORDER BY event_id").fetchall()
+        assert after[:2] == before[:2]
+        assert [(e, str(d), str(f), str(last)) for e, d, f, last in after[2]] == before[2]
+        published = dict(store.con.execute("SELECT doc_id, published FROM articles").fetchall())
+        assert published["b"] == date(2020, 3, 3)
+        assert published["c"] is None  # no day in it: coding never read one either
+        # the migrated file takes new articles, and their dates meet the stored ones
+        store.add_article(article("e", "Malian troops attacked rebels near Kidal. e",
+                                  published="2020-03-05"), [event("e")], [])
+        row = store.one("SELECT n_articles, first_reported, last_reported FROM events "
+                        "WHERE date = DATE '2020-03-02'")
+        assert row == (4, date(2020, 3, 2), date(2020, 3, 5))
+    with Store(db, read_only=True) as store:
+        assert store.counts()["articles"] == 5
+
+
+def test_a_failed_v3_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "v3.duckdb"
+    write_v3(db)
+    con = duckdb.connect(str(db))
+    con.execute("CREATE INDEX by_day ON events (date)")  # a column with a dependant cannot change
+    con.close()
+    with pytest.raises(StoreError) as failure:
+        Store(db)
+    assert failure.value.code is ErrorCode.E038_DB_FAILED
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT max(version) FROM schema_info").fetchone() == (3,)
+    assert {k: v for k, v in _types(con).items() if k.endswith(".date")} == {
+        "mentions.date": "VARCHAR", "events.date": "VARCHAR"}
+    assert con.execute("SELECT count(*) FROM mentions").fetchone() == (4,)
+    con.close()

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -28,6 +28,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.progress import Progress as RichProgress
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from eventwire.records.errors import EventwireError, InputError
 
@@ -41,6 +42,7 @@ DEFAULT_DB = Path("eventwire.duckdb")
 InputsArg = Annotated[
     list[str],
     typer.Argument(
+        metavar="INPUT",
         help="Files (.txt, .jsonl, .html, .warc[.gz], .rss/.atom/.xml), folders, feed or "
         "article URLs, or - for stdin."
     ),
@@ -154,3 +156,40 @@ def fail(exc: EventwireError | str, status: int = 2) -> typer.Exit:
     """A failure that stops a command: one line (with its code and hint), and an exit status."""
     typer.echo(str(exc), err=True)
     return typer.Exit(status)
+
+
+
+METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH",
+            "int range": "INTEGER", "float range": "NUMBER", "bool": ""}
+"""Help labels for values, in place of Python's type names (``<str>``); a flag takes none."""
+
+
+class _Argument(TyperArgument):
+    """An argument whose help shows its name (INPUT, gold) and help alone, no Python type."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+def _readable(params: list[Any], ctx: Any) -> list[Any]:
+    for param in params:
+        if isinstance(param, TyperArgument) and not isinstance(param, _Argument):
+            param.__class__ = _Argument  # typer makes its own; only the help label changes
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            shown = (param.display_type_rich(ctx) or "").strip("<>")
+            param.metavar = METAVARS.get(shown, shown.upper() or None)
+    return params
+
+
+class Command(TyperCommand):
+    """A command whose help names values (TEXT, PATH, ISO3), never Python types."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _readable(super().get_params(ctx), ctx)
+
+
+class Group(TyperGroup):
+    """A command group whose help names values, never Python types."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _readable(super().get_params(ctx), ctx)

@@ -14,8 +14,10 @@ import typer
 
 from eventwire import __version__
 from eventwire.cli import coding, quality, scale, store, zones
+from eventwire.cli.common import Command, Group
 
 app = typer.Typer(
+    cls=Group,
     help="eventwire: news articles in, coded political and conflict events out.",
     no_args_is_help=True,
     add_completion=False,
@@ -45,10 +47,10 @@ def _register(commands: dict[Callable[..., Any], str],
               names: dict[Callable[..., Any], str] | None = None) -> None:
     for function, examples in commands.items():
         name = (names or {}).get(function)
-        app.command(name=name, epilog=_examples(examples))(function)
+        app.command(name=name, epilog=_examples(examples), cls=Command)(function)
 
 
-@app.command(epilog=_examples("eventwire version"))
+@app.command(epilog=_examples("eventwire version"), cls=Command)
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)

@@ -76,7 +76,8 @@ def _ingest(
 def ingest(
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(help="Files, folders, feed URLs or - (see `code`); none: only open --db "
+        typer.Argument(metavar="INPUT",
+                       help="Files, folders, feed URLs or - (see `code`); none: only open --db "
                        "and migrate it to the current schema."),
     ] = None,
     db: Annotated[Path, typer.Option(help="DuckDB file to write.")] = DEFAULT_DB,
@@ -112,6 +113,7 @@ def export(
     since: Annotated[str | None, typer.Option(help="Events on or after this date.")] = None,
     until: Annotated[str | None, typer.Option(help="Events on or before this date.")] = None,
     country: Annotated[list[str] | None, typer.Option(
+        metavar="ISO3",
         help="Country of the place or either actor: ISO3 or a name; repeat for several.")
     ] = None,
     table: Annotated[str, typer.Option(

@@ -16,12 +16,13 @@ from typing import Annotated, Any
 
 import typer
 
+from eventwire.cli.common import Command, Group
 from eventwire.records.errors import EventwireError
 from eventwire.store.sinks import safe_dict
 
 DbOpt = Annotated[Path, typer.Option(help="DuckDB file.")]
 DEFAULT_DB = Path("eventwire.duckdb")
-zones_app = typer.Typer(help="Watch zones: areas whose new events raise alerts.",
+zones_app = typer.Typer(cls=Group, help="Watch zones: areas whose new events raise alerts.",
                         no_args_is_help=True)
 
 
@@ -94,7 +95,7 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-@zones_app.command("add")
+@zones_app.command("add", cls=Command)
 def zones_add(
     name: Annotated[str, typer.Option(help="A name for the zone.")],
     db: DbOpt = DEFAULT_DB,
@@ -104,11 +105,15 @@ def zones_add(
     polygon: Annotated[Path | None, typer.Option(help="GeoJSON file with a (Multi)Polygon.")
                        ] = None,
     root: Annotated[list[str] | None, typer.Option(
-        help="Only CAMEO roots (18, or a range 14-20); repeat for several.")] = None,
+        metavar="ROOT", help="Only CAMEO roots (18, or a range 14-20); repeat for several.")
+    ] = None,
     actor: Annotated[list[str] | None, typer.Option(
-        help="Only events with this actor code or name; repeat for several.")] = None,
-    plover: Annotated[list[str] | None, typer.Option(help="Only these PLOVER types.")] = None,
-    quad_class: Annotated[list[int] | None, typer.Option(help="Only these quad classes.")
+        metavar="ACTOR", help="Only events with this actor code or name; repeat for several.")
+    ] = None,
+    plover: Annotated[list[str] | None, typer.Option(
+        metavar="TYPE", help="Only these PLOVER types.")] = None,
+    quad_class: Annotated[list[int] | None, typer.Option(
+        metavar="1-4", help="Only these quad classes.")
                           ] = None,
     webhook: Annotated[str | None, typer.Option(help="POST each alert here, signed.")] = None,
     webhook_secret: Annotated[str | None, typer.Option(
@@ -134,7 +139,7 @@ def zones_add(
     typer.echo(json.dumps({"zone": zone.public(), "webhook_secret": secret}, ensure_ascii=False))
 
 
-@zones_app.command("list")
+@zones_app.command("list", cls=Command)
 def zones_list(db: DbOpt = DEFAULT_DB) -> None:
     """Print every zone, one JSON object per line."""
     from eventwire.serving import zones
@@ -144,7 +149,7 @@ def zones_list(db: DbOpt = DEFAULT_DB) -> None:
             typer.echo(json.dumps(zone.public(), ensure_ascii=False))
 
 
-@zones_app.command("rm")
+@zones_app.command("rm", cls=Command)
 def zones_rm(zone_id: Annotated[str, typer.Argument(help="The zone's id.")],
              db: DbOpt = DEFAULT_DB) -> None:
     """Delete a zone with its alerts."""
@@ -199,7 +204,8 @@ def alerts(
 
 
 def watch(
-    inputs: Annotated[list[str], typer.Argument(help="Feed URLs, feed files or folders.")],
+    inputs: Annotated[list[str], typer.Argument(
+        metavar="INPUT", help="Feed URLs, feed files or folders.")],
     db: DbOpt = DEFAULT_DB,
     every: Annotated[str, typer.Option(help="Interval between cycles: 30s, 15m, 2h.")] = "15m",
     cycles: Annotated[int | None, typer.Option(help="Stop after this many cycles.")] = None,
@@ -236,11 +242,11 @@ def register(app: typer.Typer) -> None:
     def epilog(name: str) -> str:
         return "Examples:\n\n" + EXAMPLES[name]
 
-    app.command(epilog=epilog("serve"))(serve)
+    app.command(epilog=epilog("serve"), cls=Command)(serve)
     zones_app.info.epilog = epilog("zones")
     app.add_typer(zones_app, name="zones")
-    app.command(epilog=epilog("alerts"))(alerts)
-    app.command(epilog=epilog("watch"))(watch)
+    app.command(epilog=epilog("alerts"), cls=Command)(alerts)
+    app.command(epilog=epilog("watch"), cls=Command)(watch)
 
 
 

@@ -131,8 +131,7 @@ def _draw(con: Any, seed: float, n_events: int) -> None:
         "abs(c.lo - s.rt) LIMIT 1) END AS other, r.root, r.quad, r.plover, r.goldstein, "
         "p.lat + (s.rx - 0.5) * 0.8 AS lat, p.lon + (s.ry - 0.5) * 0.8 AS lon, "
         # slow waves over ten years: denser in some seasons and some years
-        f"strftime(DATE '{START}' + CAST(floor({DAYS} * pow(s.rd, 0.8)) AS INTEGER), "
-        "'%Y-%m-%d') AS date, "
+        f"DATE '{START}' + CAST(floor({DAYS} * pow(s.rd, 0.8)) AS INTEGER) AS date, "
         f"{agents}[1 + CAST(floor(s.ra * {len(AGENTS)}) AS INTEGER)] AS sa, "
         f"{agents}[1 + CAST(floor(s.rb * {len(AGENTS)}) AS INTEGER)] AS ta, "
         "s.rg, s.rr FROM s JOIN c ON s.rc >= c.lo AND s.rc < c.hi "

@@ -7,7 +7,7 @@ events; it depends on nothing, so both can use it.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 MONTHS = {
     name: number
@@ -83,3 +83,21 @@ def parse_date_line(line: str) -> str | None:
     words = [w for w in leftovers if w.lower() not in MONTHS and w.lower() not in WEEKDAYS
              and w.lower().rstrip("s") not in ("st", "nd", "rd", "th")]
     return parsed[0] if len(words) <= 1 else None
+
+
+def as_day(value: str | date | None) -> date | None:
+    """The calendar day a stored date names: an ISO day (or the day of an ISO time), a month
+    or a year as its first day, else None. Stores and exports hold days, never free text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if len(text) == 4 and text.isdigit():
+        text += "-01-01"
+    elif len(text) == 7 and text[:4].isdigit() and text[4] == "-":
+        text += "-01"
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None

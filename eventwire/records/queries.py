@@ -42,6 +42,22 @@ def query_date(value: str, name: str = "date", today: date | None = None) -> str
     return text
 
 
+def date_bounds(value: str) -> tuple[date, date]:
+    """The first and last day a query date covers: "2023" is the whole year, "2023-05" all
+    of May, so ``until=2023-05`` keeps the events of 31 May."""
+    match = _ISO_DATE.match(query_date(value))
+    assert match is not None  # query_date accepts nothing else
+    year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None
+    if day is not None:
+        first = date(year, month or 1, day)
+        return first, first
+    if month is not None:
+        first = date(year, month, 1)
+        return first, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
 @lru_cache(maxsize=1)
 def _country_names() -> tuple[frozenset[str], dict[str, set[str]]]:
     """ISO3 codes, and every name, alias and demonym (lower case) with the codes it names."""

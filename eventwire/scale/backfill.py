@@ -36,8 +36,9 @@ NUMERIC = {
     "quad_class": "INTEGER", "goldstein": "DOUBLE", "confidence": "DOUBLE",
     "location_lat": "DOUBLE", "location_lon": "DOUBLE", "location_geonameid": "BIGINT",
     "evidence_sentence_index": "INTEGER", "evidence_start": "INTEGER", "evidence_end": "INTEGER",
+    "date": "DATE", "fatalities": "INTEGER",
 }
-"""Parquet column types other than text."""
+"""Parquet column types other than text (the record in ``record`` keeps the ISO text)."""
 
 
 @dataclass

@@ -31,7 +31,7 @@ import ssl
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -582,6 +582,8 @@ class AlertRaiser:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 

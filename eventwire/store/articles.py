@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from eventwire.records.calendar import as_day
 from eventwire.store.copygroups import CopyGroups
 from eventwire.store.dedup import Mention
 from eventwire.store.events import EventTable
@@ -71,7 +72,7 @@ def _rows(batch: list[Coded], old_added: dict[str, datetime], now: datetime
     for item in batch:
         a = item.article
         articles.append({
-            "doc_id": a.doc_id, "title": a.title, "published": a.published, "url": a.url,
+            "doc_id": a.doc_id, "title": a.title, "published": as_day(a.published), "url": a.url,
             "source": a.source, "language": a.language, "text_sha1": text_sha1(a),
             "wire_copy_of": None, "n_mentions": per_doc.get(a.doc_id, 0),
             "added_at": old_added.get(a.doc_id, now), "updated_at": now,
@@ -90,7 +91,7 @@ def write(con: duckdb.DuckDBPyConnection, copies: CopyGroups, events: EventTable
     insert(con, "articles", articles)
     insert(con, "places", place_rows)
     copies.apply(batch, now)
-    published = {c.article.doc_id: c.article.published for c in batch}
+    published = {c.article.doc_id: as_day(c.article.published) for c in batch}
     new = [Mention.from_row(m, published.get(m["doc_id"])) for m in unique_mentions]
     assigned, touched = events.recluster(new, touched_events)
     touched_events |= touched

@@ -78,7 +78,7 @@ class CopyGroups:
                 "SELECT copy_group FROM articles WHERE doc_id IN (SELECT unnest(?))",
                 [sorted(linked | {doc_id})]).fetchall()}
             members = con.execute(
-                "SELECT doc_id, coalesce(published, '9999') FROM articles "
+                "SELECT doc_id, coalesce(CAST(published AS VARCHAR), '9999') FROM articles "
                 "WHERE copy_group IN (SELECT unnest(?)) OR doc_id = ?",
                 [sorted(groups), doc_id]).fetchall()
             canonical = min(members, key=lambda r: (r[1][:10], r[0]))[0]

@@ -1,6 +1,6 @@
 """Store: an embedded DuckDB file of articles, mentions, events, places and errors.
 
-The schema (version 2, documented in ``docs/schema.md``) is a contract with
+The schema (version 4, documented in ``docs/schema.md``) is a contract with
 the HTTP API and the dashboard: columns may be added, never renamed.
 
 - A *mention* is one record that ``eventwire code`` prints: one telling of an
@@ -204,7 +204,7 @@ class Store:
 
     def version(self) -> int:
         """The schema version of the file: 0 empty, 1 the first layout, 2 before admin codes
-        and fatalities, 3 this one."""
+        and fatalities, 3 before dates were DATE, 4 this one."""
         tables = self._tables()
         if "schema_info" in tables:
             try:
@@ -241,10 +241,12 @@ class Store:
 
                 migrate_v1(self.con, schema_sql(), _now())
                 self.events.recluster_all()
-            elif version == 2:
-                from eventwire.store.migrations import migrate_v2
+            elif version in (2, 3):
+                from eventwire.store.migrations import migrate_v2, migrate_v3
 
-                migrate_v2(self.con)
+                if version == 2:
+                    migrate_v2(self.con)
+                migrate_v3(self.con)
             else:
                 self.con.execute(schema_sql())
             self.con.execute("INSERT INTO schema_info VALUES (?, ?)", [SCHEMA_VERSION, _now()])

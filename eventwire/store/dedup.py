@@ -110,10 +110,13 @@ def is_symmetric(family: str) -> bool:
     return any(fam == family and sym for fam, sym in families().values())
 
 
-def date_window(value: str | None, precision: str | None) -> tuple[date, date] | None:
-    """The days an event dated ``value`` at ``precision`` may have happened on."""
+def date_window(value: str | date | None, precision: str | None) -> tuple[date, date] | None:
+    """The days an event dated ``value`` at ``precision`` may have happened on (a stored
+    DATE, or the ISO text of a record)."""
     if not value:
         return None
+    if isinstance(value, date):
+        value = value.isoformat()
     try:
         if len(value) >= 10:
             day = date.fromisoformat(value[:10])
@@ -128,6 +131,13 @@ def date_window(value: str | None, precision: str | None) -> tuple[date, date] |
     except ValueError:
         return None
     return None
+
+
+def _day_key(published: str | date | None) -> str:
+    """A publication date as a sortable key; undated articles sort last."""
+    if isinstance(published, date):
+        return published.isoformat()
+    return (published or "9999")[:10]
 
 
 def _stem(word: str) -> str:
@@ -198,7 +208,7 @@ class Mention:
     symmetric: bool = field(default=False)
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], published: str | None = None) -> Mention:
+    def from_row(cls, row: Mapping[str, Any], published: str | date | None = None) -> Mention:
         family = row.get("family") or family_of(row.get("cameo_root"))
         return cls(
             mention_id=str(row["mention_id"]), doc_id=str(row["doc_id"]), family=family,
@@ -212,7 +222,7 @@ class Mention:
             words=content_words(row.get("sentence"), row.get("source_text"),
                                 row.get("target_text"), row.get("place_name")),
             sites=sites_of(row.get("sentence")),
-            order_key=((published or "9999")[:10], str(row["mention_id"])),
+            order_key=(_day_key(published), str(row["mention_id"])),
             event_id=row.get("event_id"), symmetric=is_symmetric(family),
         )
 

@@ -7,7 +7,7 @@ those assignments touched (an emptied event keeps its row with ``deleted_at`` se
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -25,7 +25,7 @@ MATCHED = ("mention_id, doc_id, event_id, family, cameo_root, date, date_precisi
            "target_agent, lat, lon, place_country, place_precision, sentence, source_text, "
            "target_text, place_name")
 """The columns of a mention that matching reads."""
-LATEST_FIRST = "coalesce(left(published, 10), '0000') DESC"
+LATEST_FIRST = "published DESC NULLS LAST"
 REPORTED = (
     # the dead as the latest day's reports count them, the lowest of those (ACLED keeps the
     # most conservative figure, and tolls are revised as reports come in), never a sum
@@ -73,7 +73,7 @@ class EventTable:
                 f"SELECT {MATCHED} FROM mentions WHERE {column} IN {marks(part)}", part)
             names = [d[0] for d in cursor.description]
             rows.extend(dict(zip(names, row, strict=True)) for row in cursor.fetchall())
-        published: dict[str, str | None] = {}
+        published: dict[str, date | None] = {}
         for part in parts(sorted({row["doc_id"] for row in rows})):
             published.update(self.con.execute(
                 f"SELECT doc_id, published FROM articles WHERE doc_id IN {marks(part)}", part
@@ -199,7 +199,7 @@ class EventTable:
             "coalesce(outlet, copy_group)) AS n_outlets, min(published) AS first_reported, "
             "max(published) AS last_reported, first(mention_id ORDER BY confidence DESC NULLS "
             "LAST, mention_id) AS best_id, first(mention_id ORDER BY "
-            "coalesce(left(published, 10), '9999'), mention_id) AS anchor_mention_id, "
+            "published NULLS LAST, mention_id) AS anchor_mention_id, "
             f"{REPORTED} FROM m GROUP BY event_id) "
             f"SELECT s.event_id, {picked}, s.n_mentions, s.n_articles, s.n_sources, "
             "s.n_outlets, s.first_reported, s.last_reported, s.anchor_mention_id, "

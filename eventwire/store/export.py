@@ -119,10 +119,8 @@ def _write_parquet(store: Store, filters: EventFilter, out: Path | None,
                 writer = pq.ParquetWriter(handle, batch.schema, compression="zstd")
             writer.write_batch(batch)
             count += batch.num_rows
-        if writer is None:
-            from eventwire.store.database import TABLES
-
-            empty = pa.schema([(n, pa.string()) for n in TABLES[table]])
+        if writer is None:  # no rows: the table's columns, with their types
+            empty = store.con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
             writer = pq.ParquetWriter(handle, empty)
         writer.close()
     return count

@@ -18,12 +18,14 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from eventwire.data import DATA_DIR, tsv_rows
+from eventwire.records.calendar import as_day
+from eventwire.records.contexts import event_contexts, joined
 from eventwire.records.ontology import plover_intensity
 from eventwire.store.acled import classify
 from eventwire.store.sinks import open_text, spreadsheet_safe
@@ -107,21 +109,6 @@ def _clean(value: Any) -> str:
     return str(spreadsheet_safe(text))
 
 
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        if len(value) >= 10:
-            return date.fromisoformat(value[:10])
-        if len(value) == 7:
-            return date(int(value[:4]), int(value[5:7]), 1)
-        if len(value) == 4:
-            return date(int(value), 1, 1)
-    except ValueError:
-        return None
-    return None
-
-
 def _stamp(moment: datetime | None) -> str:
     return moment.strftime("%Y%m%d%H%M%S") if moment else ""
 
@@ -200,7 +187,7 @@ def known_group(code: str | None) -> tuple[str, str]:
 
 
 def gdelt_event_row(row: dict[str, Any]) -> list[Any]:
-    day = _day(row["date"])
+    day = as_day(row["date"])
     actors = []
     for side in ("source", "target"):
         code = row[f"{side}_code"]
@@ -249,7 +236,7 @@ def write_gdelt_mentions(store: Store, filters: EventFilter, out: TextIO) -> int
 
     def lines() -> Iterator[list[Any]]:
         for r in rows:
-            published = _day(r["published"])
+            published = as_day(r["published"])
             yield [
                 numeric_id(r["cluster"]), _stamp(r["event_added"]),
                 published.strftime("%Y%m%d000000") if published else _stamp(r["mention_added"]),
@@ -259,6 +246,12 @@ def write_gdelt_mentions(store: Store, filters: EventFilter, out: TextIO) -> int
             ]
 
     return _write_tsv(out, lines())
+
+
+def _contexts(row: dict[str, Any]) -> str:
+    """POLECAT's Contexts: PLOVER contexts of the event, joined as POLECAT joins them."""
+    agents = (row["source_agent"], row["target_agent"])
+    return joined(event_contexts(row["sentence"], agents, row.get("salience")))
 
 
 def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
@@ -271,7 +264,8 @@ def write_polecat(store: Store, filters: EventFilter, out: TextIO) -> int:
             yield [
                 r["event_id"], r["date"], r["plover"], r["plover_mode"],
                 plover_intensity(r["plover"], r["plover_mode"]),
-                r["quad_class"], "", r["source_name"] or r["source_text"], r["source_country"],
+                r["quad_class"], _contexts(r), r["source_name"] or r["source_text"],
+                r["source_country"],
                 "", r["source_agent"], r["source_agent"], "", r["source_text"], "",
                 r["target_name"] or r["target_text"], r["target_country"], "", r["target_agent"],
                 r["target_agent"], "", r["target_text"], "", r["place_name"], city, r["admin1"],
@@ -298,7 +292,7 @@ def write_acled(store: Store, filters: EventFilter, out: TextIO) -> int:
         acled = classify(r)
         if acled is None:
             continue
-        day = _day(r["date"])
+        day = as_day(r["date"])
         codes = country_codes().get(r["place_country"] or "", {})
         updated = r["updated_at"]
         writer.writerow([_clean(v) for v in [

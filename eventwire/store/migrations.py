@@ -22,6 +22,19 @@ REPORT_COLUMNS = {"fatalities": "INTEGER", "fatalities_text": "VARCHAR", "salien
 """What a report says of its event (schema v3): the dead it counts, and news or background."""
 
 
+DATE_COLUMNS = {"articles": ("published",), "mentions": ("date",),
+                "events": ("date", "first_reported", "last_reported")}
+"""Columns that held ISO text before schema v4 and hold DATE since."""
+
+
+def day_sql(column: str) -> str:
+    """SQL reading an ISO text date as DATE: a day (or a time's day), a month or a year as its
+    first day, anything else NULL (as :func:`eventwire.records.calendar.as_day` reads it)."""
+    text = f"trim(CAST({column} AS VARCHAR))"
+    return (f"TRY_CAST(CASE WHEN length({text}) = 4 THEN {text} || '-01-01' WHEN "
+            f"length({text}) = 7 THEN {text} || '-01' ELSE left({text}, 10) END AS DATE)")
+
+
 def admin_values(place: Place | None) -> dict[str, Any]:
     """The ``ADMIN_COLUMNS`` of a row about ``place``."""
     return {name: getattr(place, name) if place else None for name in ADMIN_COLUMNS}
@@ -115,7 +128,7 @@ SELECT e.event_id, NULL, e.doc_id,
     CAST(json_extract(e.record, '$.evidence.sentence_index') AS INTEGER),
     CAST(json_extract(e.record, '$.evidence.start') AS INTEGER),
     CAST(json_extract(e.record, '$.evidence.end') AS INTEGER),
-    json_extract_string(e.record, '$.evidence.trigger'), e.sentence, e.confidence, e.date,
+    json_extract_string(e.record, '$.evidence.trigger'), e.sentence, e.confidence, DAY_OF_DATE,
     e.date_precision, e.cameo, e.cameo_root, e.plover, e.plover_mode, e.quad_class, e.goldstein,
     json_extract_string(e.record, '$.source.text'), json_extract_string(e.record, '$.source.name'),
     e.source_code, e.source_country, e.source_agent,
@@ -128,7 +141,7 @@ SELECT e.event_id, NULL, e.doc_id,
     json_extract_string(e.record, '$.target.backer'),
     json_extract_string(e.record, '$.location.feature'), NULL, NULL, NULL
 FROM v1_events e LEFT JOIN v1_articles a USING (doc_id)
-"""
+""".replace("DAY_OF_DATE", day_sql("e.date"))
 
 
 def migrate_v1(con: duckdb.DuckDBPyConnection, schema: str, now: datetime) -> None:
@@ -148,7 +161,8 @@ def migrate_v1(con: duckdb.DuckDBPyConnection, schema: str, now: datetime) -> No
     con.execute(
         "INSERT INTO articles (doc_id, title, published, url, source, language, text_sha1, "
         "wire_copy_of, n_mentions, added_at, updated_at, copy_group) SELECT doc_id, title, "
-        "published, url, source, language, text_sha1, wire_copy_of, n_events, ingested_at, "
+        f"{day_sql('published')}, url, source, language, text_sha1, wire_copy_of, n_events, "
+        "ingested_at, "
         "ingested_at, coalesce(wire_copy_of, doc_id) FROM v1_articles")
     con.execute(MENTION_FROM_V1)
     rows = con.execute("SELECT mention_id, cameo_root, date, date_precision FROM mentions"
@@ -182,3 +196,16 @@ def migrate_v2(con: duckdb.DuckDBPyConnection) -> None:
     for table in ("mentions", "events"):
         for name, kind in REPORT_COLUMNS.items():
             con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")
+
+
+def migrate_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3 to 4: event dates, report ranges and publication dates from ISO text to DATE.
+
+    Every stored date was a full ``yyyy-mm-dd`` (its precision is beside it), so DATE holds
+    it as it was; a publication "date" that named no day (free text a feed gave) becomes NULL,
+    as coding already read it. Rows are rewritten in place, none is dropped.
+    """
+    for table, columns in DATE_COLUMNS.items():
+        for column in columns:
+            con.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DATA TYPE DATE "
+                        f"USING {day_sql(column)}")

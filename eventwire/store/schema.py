@@ -1,6 +1,6 @@
 """The store's tables: column names and types, keys, and the rows coded records become.
 
-The schema (version 2, documented in ``docs/schema.md``) is a contract with the HTTP
+The schema (version 4, documented in ``docs/schema.md``) is a contract with the HTTP
 API and the dashboard: columns may be added, never renamed. This module depends on the
 records only, so exports and the API can read the layout without opening a store.
 """
@@ -17,17 +17,18 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from eventwire.records.calendar import as_day
 from eventwire.records.model import Article, Event, PlaceMention
 from eventwire.store.dedup import date_window, family_of
 from eventwire.store.migrations import ADMIN_COLUMNS, REPORT_COLUMNS, admin_values
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # column name -> DuckDB type, in table order; docs/schema.md is checked against these
 TABLES: dict[str, dict[str, str]] = {
     "schema_info": {"version": "INTEGER", "migrated_at": "TIMESTAMP"},
     "articles": {
-        "doc_id": "VARCHAR", "title": "VARCHAR", "published": "VARCHAR", "url": "VARCHAR",
+        "doc_id": "VARCHAR", "title": "VARCHAR", "published": "DATE", "url": "VARCHAR",
         "source": "VARCHAR", "language": "VARCHAR", "text_sha1": "VARCHAR",
         "wire_copy_of": "VARCHAR", "n_mentions": "INTEGER", "added_at": "TIMESTAMP",
         "updated_at": "TIMESTAMP", "copy_group": "VARCHAR",
@@ -35,7 +36,7 @@ TABLES: dict[str, dict[str, str]] = {
     "mentions": {
         "mention_id": "VARCHAR", "event_id": "VARCHAR", "doc_id": "VARCHAR",
         "sentence_index": "INTEGER", "start_char": "INTEGER", "end_char": "INTEGER",
-        "trigger": "VARCHAR", "sentence": "VARCHAR", "confidence": "DOUBLE", "date": "VARCHAR",
+        "trigger": "VARCHAR", "sentence": "VARCHAR", "confidence": "DOUBLE", "date": "DATE",
         "date_precision": "VARCHAR", "cameo": "VARCHAR", "cameo_root": "VARCHAR",
         "plover": "VARCHAR", "plover_mode": "VARCHAR", "quad_class": "INTEGER",
         "goldstein": "DOUBLE", "source_text": "VARCHAR", "source_name": "VARCHAR",
@@ -50,7 +51,7 @@ TABLES: dict[str, dict[str, str]] = {
         **ADMIN_COLUMNS, **REPORT_COLUMNS,
     },
     "events": {
-        "event_id": "VARCHAR", "date": "VARCHAR", "date_precision": "VARCHAR",
+        "event_id": "VARCHAR", "date": "DATE", "date_precision": "VARCHAR",
         "cameo": "VARCHAR", "cameo_root": "VARCHAR", "plover": "VARCHAR",
         "plover_mode": "VARCHAR", "quad_class": "INTEGER", "goldstein": "DOUBLE",
         "source_name": "VARCHAR", "source_code": "VARCHAR", "source_country": "VARCHAR",
@@ -59,7 +60,7 @@ TABLES: dict[str, dict[str, str]] = {
         "lat": "DOUBLE", "lon": "DOUBLE", "place_country": "VARCHAR", "admin1": "VARCHAR",
         "geonameid": "BIGINT", "place_precision": "VARCHAR", "sentence": "VARCHAR",
         "confidence": "DOUBLE", "n_mentions": "INTEGER", "n_articles": "INTEGER",
-        "n_sources": "INTEGER", "first_reported": "VARCHAR", "last_reported": "VARCHAR",
+        "n_sources": "INTEGER", "first_reported": "DATE", "last_reported": "DATE",
         "added_at": "TIMESTAMP", "updated_at": "TIMESTAMP", "deleted_at": "TIMESTAMP",
         "merged_into": "VARCHAR", "anchor_mention_id": "VARCHAR", "n_outlets": "INTEGER",
         "feature": "VARCHAR", "source_text": "VARCHAR", "target_text": "VARCHAR",
@@ -131,7 +132,7 @@ def mention_row(event: Event) -> dict[str, Any]:
         "mention_id": event.event_id, "doc_id": event.doc_id,
         "sentence_index": ev.sentence_index, "start_char": ev.start, "end_char": ev.end,
         "trigger": ev.trigger, "sentence": ev.sentence, "confidence": round(event.confidence, 3),
-        "date": event.date, "date_precision": event.date_precision, "cameo": event.cameo,
+        "date": as_day(event.date), "date_precision": event.date_precision, "cameo": event.cameo,
         "cameo_root": event.cameo_root, "plover": event.plover, "plover_mode": event.plover_mode,
         "quad_class": event.quad_class, "goldstein": event.goldstein,
         "source_text": src.text if src else None, "source_name": src.name if src else None,

@@ -9,7 +9,7 @@ import json
 import tempfile
 import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -62,13 +62,13 @@ class Sort(StrEnum):
 
 # sortable columns and the kind of value a page token carries for each; NULLs sort last
 SORT_KEYS: dict[str, str] = {
-    "date": "text", "goldstein": "number", "confidence": "number", "n_mentions": "number",
+    "date": "day", "goldstein": "number", "confidence": "number", "n_mentions": "number",
     "n_articles": "number", "updated_at": "time", "event_id": "text",
 }
 
 
 def _token_key(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
@@ -84,6 +84,8 @@ def _key_from_token(key: Any, kind: str) -> Any:
             return checked_number(key)
         if kind == "text" and isinstance(key, str) and len(key) <= 300:
             return key
+        if kind == "day" and isinstance(key, str):
+            return date.fromisoformat(key)
         if kind == "time" and isinstance(key, str):
             return checked_time(datetime.fromisoformat(key))
     raise ApiError(400, "bad_next", "_next does not belong to this sort order")

@@ -25,9 +25,9 @@ def _split(value: str) -> list[str]:
     return parts
 
 
-def _parse_day(value: str, name: str) -> str:
+def _parse_day(value: str, name: str) -> date:
     try:
-        return date.fromisoformat(value).isoformat()
+        return date.fromisoformat(value)
     except ValueError as exc:
         raise ApiError(400, "bad_date", f"{name}: {value!r} is not a date YYYY-MM-DD") from exc
 
