@@ -236,6 +236,8 @@ class Store:
 
     def _upgrade(self, version: int) -> None:
         with self._transaction():
+            # DuckDB alters no table an index depends on: the event index is made again after
+            self.events.drop_index()
             if version == 1:
                 from eventwire.store.migrations import migrate_v1
 

@@ -61,6 +61,9 @@ class EventTable:
         and without the index each of those reads scans every mention in the store."""
         self.con.execute(f"CREATE INDEX IF NOT EXISTS {EVENT_INDEX} ON mentions (event_id)")
 
+    def drop_index(self) -> None:
+        self.con.execute(f"DROP INDEX IF EXISTS {EVENT_INDEX}")
+
     def mentions(self, column: str, values: list[str]) -> list[Mention]:
         """The stored mentions whose ``column`` (``mention_id`` or ``event_id``) is in ``values``.
 
