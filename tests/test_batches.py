@@ -108,3 +108,20 @@ def test_a_writable_store_gains_the_event_index(tmp_path: Path) -> None:
     assert "(event_id)" in indexes[0][1]
     _chunked(tmp_path / "whole.duckdb", items, 16)
     assert _state(db) == _state(tmp_path / "whole.duckdb")
+
+
+def test_an_event_that_gains_reports_keeps_when_it_was_first_added(tmp_path: Path) -> None:
+    items = make_batch(random.Random(8), 0, 120, 4)
+    query = "SELECT event_id, n_mentions, added_at, updated_at FROM events WHERE deleted_at IS NULL"
+    with Store(tmp_path / "grow.duckdb") as store:
+        store.add_batch(items[:60])
+        before = {r[0]: r[1:] for r in store.con.execute(query).fetchall()}
+        store.add_batch(items[60:])
+        after = {r[0]: r[1:] for r in store.con.execute(query).fetchall()}
+    grown = [e for e in before if e in after and after[e][0] > before[e][0]]
+    assert grown, "later reports must join earlier events for this to test anything"
+    for event_id in grown:
+        assert after[event_id][1] == before[event_id][1]  # added_at kept
+        assert after[event_id][2] > before[event_id][2]  # updated_at moved
+    unchanged = [e for e in before if after.get(e) == before[e]]
+    assert unchanged, "an event nothing joined keeps its row as it was"

@@ -137,12 +137,22 @@ class EventTable:
             "lo": [k[1][0] if k[1] else None for k in keys],
             "hi": [k[1][1] if k[1] else None for k in keys],
         }))
+        # the chunk's span of days as constants, so the scan skips row groups by their
+        # min/max (stores grow roughly in date order); the join then matches day by day
+        spans = [w for _, w in keys if w]
+        bounds = ([("m.day_hi >= ? AND m.day_lo <= ?",
+                    [min(w[0] for w in spans), max(w[1] for w in spans)])] if spans else [])
+        if len(spans) < len(keys):
+            bounds.append(("m.day_lo IS NULL", []))
+        near: set[tuple[str, str]] = set()
         try:
-            near = con.execute(
-                "SELECT DISTINCT m.mention_id, m.event_id FROM mentions m JOIN _ranges r ON "
-                "m.family = r.family AND ((m.day_lo <= r.hi AND m.day_hi >= r.lo) OR "
-                "(m.day_lo IS NULL AND r.lo IS NULL)) WHERE m.event_id IS NOT NULL AND "
-                "m.event_id NOT IN (SELECT unnest(?::VARCHAR[]))", [sorted(broken)]).fetchall()
+            for bound, params in bounds:
+                near.update(con.execute(
+                    "SELECT m.mention_id, m.event_id FROM mentions m JOIN _ranges r ON "
+                    "m.family = r.family AND ((m.day_lo <= r.hi AND m.day_hi >= r.lo) OR "
+                    f"(m.day_lo IS NULL AND r.lo IS NULL)) WHERE {bound} AND m.event_id IS NOT "
+                    "NULL AND m.event_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                    [*params, sorted(broken)]).fetchall())
         finally:
             con.unregister("_ranges")
         events = sorted({r[1] for r in near})
@@ -165,8 +175,10 @@ class EventTable:
         if moved:
             con.register("_moved", pa.table({"old": list(moved), "new": list(moved.values())}))
             try:
+                old = sorted(moved)  # the IN list lets DuckDB reach them through the index
                 con.execute("UPDATE mentions SET event_id = _moved.new FROM _moved "
-                            "WHERE mentions.event_id = _moved.old")
+                            f"WHERE mentions.event_id = _moved.old AND mentions.event_id IN "
+                            f"{marks(old)}", old)
             finally:
                 con.unregister("_moved")
 
@@ -211,15 +223,20 @@ class EventTable:
         columns = ["event_id", *EVENT_FROM_MENTION, "n_mentions", "n_articles", "n_sources",
                    "n_outlets", "first_reported", "last_reported", "anchor_mention_id",
                    *REPORT_COLUMNS]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "event_id")
         names = ", ".join(columns)
-        fresh = {r[0] for r in con.execute(
+        # a changed event's row is deleted and written again, keeping when it was first
+        # added: DuckDB's upsert of a wide row costs ten times as much
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _fresh AS {fresh_sql}")
+        fresh = sorted(r[0] for r in con.execute("SELECT event_id FROM _fresh").fetchall())
+        self._collect("_kept", "SELECT event_id, added_at FROM events", "event_id", fresh)
+        for part in parts(fresh):
+            con.execute(f"DELETE FROM events WHERE event_id IN {marks(part)}", part)
+        con.execute(
             f"INSERT INTO events ({names}, added_at, updated_at, deleted_at, merged_into) "
-            f"SELECT {names}, ?, ?, NULL, NULL FROM ({fresh_sql}) ON CONFLICT (event_id) DO "
-            f"UPDATE SET {updates}, updated_at = excluded.updated_at, deleted_at = NULL, "
-            "merged_into = NULL RETURNING event_id", [now, now]).fetchall()}
+            f"SELECT {', '.join('f.' + c for c in columns)}, coalesce(k.added_at, ?), ?, NULL, "
+            "NULL FROM _fresh f LEFT JOIN _kept k USING (event_id)", [now, now])
         merged = self._merged
-        emptied = [e for e in ids if e not in fresh]
+        emptied = sorted(set(ids) - set(fresh))
         gone = [r[0] for part in parts(emptied) for r in con.execute(
             f"SELECT event_id FROM events WHERE event_id IN {marks(part)} AND deleted_at IS NULL",
             part).fetchall()]
@@ -234,7 +251,7 @@ class EventTable:
                             [now, now])
             finally:
                 con.unregister("_gone")
-        con.execute("DROP TABLE _members; DROP TABLE _docs")
+        con.execute("DROP TABLE _fresh; DROP TABLE _kept; DROP TABLE _members; DROP TABLE _docs")
 
     def _collect(self, table: str, select: str, column: str, values: list[str]) -> None:
         """A temp table of ``select``'s rows whose ``column`` is in ``values``, read by key."""
