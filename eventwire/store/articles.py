@@ -15,19 +15,15 @@ import duckdb
 from eventwire.records.calendar import as_day
 from eventwire.store.copygroups import CopyGroups
 from eventwire.store.dedup import Mention
-from eventwire.store.events import EventTable
+from eventwire.store.events import EventTable, marks, parts
 from eventwire.store.schema import Coded, _now, insert, mention_row, place_row, text_sha1
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, str]:
     """The text hash of each stored article among ``doc_ids``."""
-    if not doc_ids:
-        return {}
-    rows = con.execute(
-        "SELECT doc_id, text_sha1 FROM articles WHERE doc_id IN (SELECT unnest(?))",
-        [doc_ids],
-    ).fetchall()
-    return {r[0]: r[1] for r in rows}
+    return {r[0]: r[1] for part in parts(doc_ids) for r in con.execute(
+        f"SELECT doc_id, text_sha1 FROM articles WHERE doc_id IN {marks(part)}", part
+    ).fetchall()}  # looked up by key, not a scan of every article
 
 
 def _forget(con: duckdb.DuckDBPyConnection, replaced: list[str]
