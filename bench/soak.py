@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from api_latency import free_port, queries, wait_ready
+from api_latency import cpu_seconds, free_port, queries, wait_ready
 
 from eventwire.store.database import Store
 
@@ -136,12 +136,6 @@ def drained(spool: Path, limit: float) -> bool:
             return True
         time.sleep(1.0)
     return False
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU of a live process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def check(db: Path, tally: Tally) -> dict[str, Any]:
