@@ -3,8 +3,8 @@
 Starts ``eventwire serve`` on a free loopback port, sends a bounded number of
 requests of each kind from ``--clients`` clients at once (each waits for its answer
 before sending the next), and prints p50/p95/max in milliseconds, the requests
-answered per second and the server's CPU milliseconds per request (from /proc) as JSON. One client gives latencies; eight show whether the server
-answers in parallel.
+answered per second and the server's CPU milliseconds per request (from /proc) as JSON.
+One client gives latencies; eight show whether the server answers in parallel.
 
     .venv/bin/python bench/make_events_db.py /tmp/eventwire-1m.duckdb
     .venv/bin/python bench/api_latency.py /tmp/eventwire-1m.duckdb --requests 200 --clients 8
