@@ -2,9 +2,9 @@
 
 Starts ``eventwire serve`` on a free loopback port, sends a bounded number of
 requests of each kind from ``--clients`` clients at once (each waits for its answer
-before sending the next), and prints p50/p95/max in milliseconds and the requests
-answered per second as JSON. One client gives latencies; eight show whether the server
-answers in parallel.
+before sending the next), and prints p50/p95/max in milliseconds, the requests
+answered per second and the server's CPU milliseconds per request (from /proc) as JSON.
+One client gives latencies; eight show whether the server answers in parallel.
 
     .venv/bin/python bench/make_events_db.py /tmp/eventwire-1m.duckdb
     .venv/bin/python bench/api_latency.py /tmp/eventwire-1m.duckdb --requests 200 --clients 8
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import socket
 import statistics
@@ -34,6 +35,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a live process, from /proc: what the server spent."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_ready(base: str, limit: float = 60.0) -> None:
@@ -123,7 +130,12 @@ def main() -> None:
     try:
         wait_ready(base)
         for kind in args.kinds.split(","):
+            cpu = cpu_seconds(server.pid)
             report[kind] = measure(base, kind, args.requests, args.clients, args.time_limit)
+            spent = cpu_seconds(server.pid) - cpu  # the warm-up requests included
+            report[kind]["server_cpu_ms_per_request"] = round(
+                spent * 1000 / (report[kind]["requests"] + 2 * args.clients), 1)
+        report["load_average"] = {"1min": os.getloadavg()[0]}
     finally:
         server.terminate()
         server.wait(10)

@@ -21,6 +21,7 @@ from eventwire.readers import read_inputs
 from eventwire.records.model import ArticleResult
 from eventwire.store.batches import Batcher
 from eventwire.store.database import Coded, Store
+from eventwire.store.events import EVENT_INDEX
 
 
 def _one_by_one(db: Path, items: list[Coded]) -> None:
@@ -88,3 +89,39 @@ def kill_corpus(tmp_path: Path) -> Path:
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in _corpus()) + "\n", encoding="utf-8")
     return path
+
+
+def test_a_writable_store_gains_the_event_index(tmp_path: Path) -> None:
+    """A file written before the event index gains it on the next writable open (a chunk
+    reads events' mentions through it; ``bench/store_speed.py`` shows the cost it saves)."""
+    db = tmp_path / "old.duckdb"
+    items = make_batch(random.Random(7), 0, 40, 4)
+    _chunked(db, items[:20], 16)
+    with Store(db) as store:
+        store.con.execute(f"DROP INDEX {EVENT_INDEX}")
+    with Store(db, read_only=True) as store:  # a reader neither needs nor adds it
+        assert not store.con.execute("SELECT * FROM duckdb_indexes()").fetchall()
+    _chunked(db, items[20:], 16)
+    with Store(db) as store:
+        indexes = store.con.execute("SELECT index_name, sql FROM duckdb_indexes()").fetchall()
+    assert [name for name, _ in indexes] == [EVENT_INDEX]
+    assert "(event_id)" in indexes[0][1]
+    _chunked(tmp_path / "whole.duckdb", items, 16)
+    assert _state(db) == _state(tmp_path / "whole.duckdb")
+
+
+def test_an_event_that_gains_reports_keeps_when_it_was_first_added(tmp_path: Path) -> None:
+    items = make_batch(random.Random(8), 0, 120, 4)
+    query = "SELECT event_id, n_mentions, added_at, updated_at FROM events WHERE deleted_at IS NULL"
+    with Store(tmp_path / "grow.duckdb") as store:
+        store.add_batch(items[:60])
+        before = {r[0]: r[1:] for r in store.con.execute(query).fetchall()}
+        store.add_batch(items[60:])
+        after = {r[0]: r[1:] for r in store.con.execute(query).fetchall()}
+    grown = [e for e in before if e in after and after[e][0] > before[e][0]]
+    assert grown, "later reports must join earlier events for this to test anything"
+    for event_id in grown:
+        assert after[event_id][1] == before[event_id][1]  # added_at kept
+        assert after[event_id][2] > before[event_id][2]  # updated_at moved
+    unchanged = [e for e in before if after.get(e) == before[e]]
+    assert unchanged, "an event nothing joined keeps its row as it was"

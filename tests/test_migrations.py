@@ -12,6 +12,7 @@ from eventkit import article, event
 
 from eventwire.records.errors import ErrorCode
 from eventwire.store.database import SCHEMA_VERSION, Store, StoreError
+from eventwire.store.events import EVENT_INDEX
 from eventwire.store.migrations import V1_SCHEMA
 
 
@@ -74,6 +75,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "new.duckdb"
     Store(db).close()
     con = duckdb.connect(str(db))
+    con.execute(f"DROP INDEX {EVENT_INDEX}")  # files of that version had no event index
     con.execute("INSERT INTO schema_info VALUES (99, now())")
     con.close()
     with pytest.raises(StoreError) as failure:
@@ -86,6 +88,7 @@ def test_v2_file_gains_the_admin_columns(tmp_path: Path) -> None:
     db = tmp_path / "v2.duckdb"
     Store(db).close()
     con = duckdb.connect(str(db))
+    con.execute(f"DROP INDEX {EVENT_INDEX}")  # files of that version had no event index
     for table in ("mentions", "events", "places"):
         for name in ("admin1_code", "admin2", "admin2_code"):
             con.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
@@ -115,6 +118,7 @@ def write_v3(path: Path) -> None:
                           [event("d", cameo="180", date="2020-05-01", precision="month",
                                  place="Kirkuk", sentence="Police fired on protesters.")], [])
     con = duckdb.connect(str(path))
+    con.execute(f"DROP INDEX {EVENT_INDEX}")  # files of that version had no event index
     for table, columns in V3_TEXT_DATES.items():
         for column in columns:
             con.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DATA TYPE VARCHAR")

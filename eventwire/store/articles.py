@@ -15,19 +15,15 @@ import duckdb
 from eventwire.records.calendar import as_day
 from eventwire.store.copygroups import CopyGroups
 from eventwire.store.dedup import Mention
-from eventwire.store.events import EventTable
+from eventwire.store.events import EventTable, marks, parts
 from eventwire.store.schema import Coded, _now, insert, mention_row, place_row, text_sha1
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, str]:
     """The text hash of each stored article among ``doc_ids``."""
-    if not doc_ids:
-        return {}
-    rows = con.execute(
-        "SELECT doc_id, text_sha1 FROM articles WHERE doc_id IN (SELECT unnest(?))",
-        [doc_ids],
-    ).fetchall()
-    return {r[0]: r[1] for r in rows}
+    return {r[0]: r[1] for part in parts(doc_ids) for r in con.execute(
+        f"SELECT doc_id, text_sha1 FROM articles WHERE doc_id IN {marks(part)}", part
+    ).fetchall()}  # looked up by key, not a scan of every article
 
 
 def _forget(con: duckdb.DuckDBPyConnection, replaced: list[str]
@@ -90,11 +86,14 @@ def write(con: duckdb.DuckDBPyConnection, copies: CopyGroups, events: EventTable
     articles, place_rows, unique_mentions = _rows(batch, old_added, now)
     insert(con, "articles", articles)
     insert(con, "places", place_rows)
-    insert(con, "mentions", unique_mentions)
     copies.apply(batch, now)
     published = {c.article.doc_id: as_day(c.article.published) for c in batch}
     new = [Mention.from_row(m, published.get(m["doc_id"])) for m in unique_mentions]
-    touched_events |= events.recluster(new, touched_events)
+    assigned, touched = events.recluster(new, touched_events)
+    touched_events |= touched
+    for row in unique_mentions:  # written once, with their events
+        row["event_id"] = assigned.get(row["mention_id"])
+    insert(con, "mentions", unique_mentions)
     if groups_changed:
         touched_events |= {r[0] for r in con.execute(
             "SELECT DISTINCT m.event_id FROM mentions m JOIN articles a USING (doc_id) "

@@ -230,9 +230,14 @@ class Store:
                 code = ErrorCode.E036_DB_OLD_SCHEMA if version else ErrorCode.E037_DB_MISSING
                 raise StoreError(code, self.path, f"schema v{version}" if version else "")
             return
-        if version == SCHEMA_VERSION:
-            return
+        if version < SCHEMA_VERSION:
+            self._upgrade(version)
+        self.events.ensure_index()
+
+    def _upgrade(self, version: int) -> None:
         with self._transaction():
+            # DuckDB alters no table an index depends on: the event index is made again after
+            self.events.drop_index()
             if version == 1:
                 from eventwire.store.migrations import migrate_v1
 

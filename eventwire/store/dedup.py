@@ -233,10 +233,10 @@ def _place_verdict(a: Mention, b: Mention) -> int:
         return -1
     if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
         return 0
-    limits = [NEAR_KM.get(p or "") for p in (a.place_precision, b.place_precision)]
-    if any(limit is None for limit in limits):
+    near_a, near_b = NEAR_KM.get(a.place_precision or ""), NEAR_KM.get(b.place_precision or "")
+    if near_a is None or near_b is None:
         return 0  # country-level places: only the country could be compared
-    near = max(limit for limit in limits if limit is not None)
+    near = max(near_a, near_b)
     if abs(a.lat - b.lat) * KM_PER_DEGREE_LAT > near * 1.001:
         return -1  # farther apart north-south alone (a great circle is never shorter)
     return 1 if distance_km(a.lat, a.lon, b.lat, b.lon) <= near else -1
@@ -246,6 +246,17 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+def _sides(a: Mention, b: Mention) -> tuple[int, int] | None:
+    """The verdicts on both sides, in the pairing that agrees best; None when they conflict."""
+    straight = (_side_verdict(a.source, b.source), _side_verdict(a.target, b.target))
+    best = straight if min(straight) >= 0 else None
+    if a.symmetric:
+        crossed = (_side_verdict(a.source, b.target), _side_verdict(a.target, b.source))
+        if min(crossed) >= 0 and (best is None or sum(crossed) > sum(best)):
+            best = crossed
+    return best
 
 
 def same_event(a: Mention, b: Mention) -> bool:
@@ -260,11 +271,7 @@ def same_event(a: Mention, b: Mention) -> bool:
     place = _place_verdict(a, b)
     if place < 0:
         return False
-    straight = (_side_verdict(a.source, b.source), _side_verdict(a.target, b.target))
-    pairings = [straight]
-    if a.symmetric:
-        pairings.append((_side_verdict(a.source, b.target), _side_verdict(a.target, b.source)))
-    sides = max((p for p in pairings if min(p) >= 0), key=sum, default=None)
+    sides = _sides(a, b)
     if sides is None:
         return False
     site = 0

@@ -7,7 +7,7 @@ those assignments touched (an emptied event keeps its row with ``deleted_at`` se
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -17,6 +17,14 @@ from eventwire.store.dedup import Mention, cluster
 from eventwire.store.migrations import REPORT_COLUMNS
 from eventwire.store.schema import EVENT_FROM_MENTION, _now
 
+EVENT_INDEX = "mentions_event_id"
+LOOKUP = 2000
+"""Keys looked up per statement: DuckDB uses an index for an IN list up to 2,048 values."""
+MATCHED = ("mention_id, doc_id, event_id, family, cameo_root, date, date_precision, "
+           "source_code, source_country, source_agent, target_code, target_country, "
+           "target_agent, lat, lon, place_country, place_precision, sentence, source_text, "
+           "target_text, place_name")
+"""The columns of a mention that matching reads."""
 LATEST_FIRST = "published DESC NULLS LAST"
 REPORTED = (
     # the dead as the latest day's reports count them, the lowest of those (ACLED keeps the
@@ -31,6 +39,16 @@ REPORTED = (
 )
 
 
+def marks(values: list[str]) -> str:
+    """``(?, ?, ...)`` for an IN list: DuckDB looks parameters up by index, never ``unnest``."""
+    return "(" + ", ".join("?" * len(values)) + ")"
+
+
+def parts(values: list[str]) -> list[list[str]]:
+    """``values`` in lists short enough for an index lookup each."""
+    return [values[start:start + LOOKUP] for start in range(0, len(values), LOOKUP)]
+
+
 class EventTable:
     """Event assignment and the ``events`` rows of one store."""
 
@@ -38,65 +56,114 @@ class EventTable:
         self.con = con
         self._merged: dict[str, str] = {}
 
-    def mentions(self, where: str, params: list[Any]) -> list[Mention]:
-        cursor = self.con.execute(
-            "SELECT m.mention_id, m.doc_id, m.event_id, m.family, m.cameo_root, m.date, "
-            "m.date_precision, m.source_code, m.source_country, m.source_agent, m.target_code, "
-            "m.target_country, m.target_agent, m.lat, m.lon, m.place_country, "
-            "m.place_precision, m.sentence, m.source_text, m.target_text, m.place_name, "
-            "a.published FROM mentions m "
-            f"JOIN articles a USING (doc_id) WHERE {where}", params)
-        names = [d[0] for d in cursor.description]
-        out = []
-        for values in cursor.fetchall():
-            row = dict(zip(names, values, strict=True))
-            out.append(Mention.from_row(row, row["published"]))
-        return out
+    def ensure_index(self) -> None:
+        """Index ``mentions.event_id``: a chunk reads and regroups a few hundred events by id,
+        and without the index each of those reads scans every mention in the store."""
+        self.con.execute(f"CREATE INDEX IF NOT EXISTS {EVENT_INDEX} ON mentions (event_id)")
 
-    def recluster(self, new: list[Mention], broken: set[str]) -> set[str]:
+    def drop_index(self) -> None:
+        self.con.execute(f"DROP INDEX IF EXISTS {EVENT_INDEX}")
+
+    def mentions(self, column: str, values: list[str]) -> list[Mention]:
+        """The stored mentions whose ``column`` (``mention_id`` or ``event_id``) is in ``values``.
+
+        Point lookups through the key and the event index, then the articles' dates by their
+        key: a join would scan both tables.
+        """
+        rows: list[dict[str, Any]] = []
+        for part in parts(values):
+            cursor = self.con.execute(
+                f"SELECT {MATCHED} FROM mentions WHERE {column} IN {marks(part)}", part)
+            names = [d[0] for d in cursor.description]
+            rows.extend(dict(zip(names, row, strict=True)) for row in cursor.fetchall())
+        published: dict[str, date | None] = {}
+        for part in parts(sorted({row["doc_id"] for row in rows})):
+            published.update(self.con.execute(
+                f"SELECT doc_id, published FROM articles WHERE doc_id IN {marks(part)}", part
+            ).fetchall())
+        return [Mention.from_row(row, published.get(row["doc_id"])) for row in rows]
+
+    def recluster(self, new: list[Mention], broken: set[str]
+                  ) -> tuple[dict[str, str], set[str]]:
         """Assign events to new mentions and regroup events that lost a mention.
 
-        Returns every event id whose membership may have changed.
+        The new mentions need not be stored yet: their events are returned (mention id ->
+        event id) to be written with them, so no row is written twice. Returns also every
+        event id whose membership may have changed.
         """
-        con = self.con
-        loose = (self.mentions("m.event_id IN (SELECT unnest(?))", [sorted(broken)])
-                 if broken else [])
-        # stored mentions that could match a new one (same family, overlapping days), and the
-        # anchors of their events: the anchor is each event's first report, so the first of a
-        # merged group is among them. Other members need not be read: they move with their event.
-        keys = {(m.family, m.window) for m in new}
-        settled: list[Mention] = []
-        if keys:
-            con.register("_ranges", pa.table({
-                "family": [k[0] for k in keys],
-                "lo": [k[1][0] if k[1] else None for k in keys],
-                "hi": [k[1][1] if k[1] else None for k in keys],
-            }))
-            try:
-                con.execute(
-                    "CREATE OR REPLACE TEMP TABLE _near AS SELECT DISTINCT m.mention_id, "
-                    "m.event_id FROM mentions m JOIN _ranges r ON m.family = r.family AND "
-                    "((m.day_lo <= r.hi AND m.day_hi >= r.lo) OR (m.day_lo IS NULL AND r.lo IS "
-                    "NULL)) WHERE m.event_id IS NOT NULL AND m.event_id NOT IN "
-                    "(SELECT unnest(?::VARCHAR[]))", [sorted(broken)])
-            finally:
-                con.unregister("_ranges")
-            settled = self.mentions(
-                "m.mention_id IN (SELECT mention_id FROM _near UNION SELECT anchor_mention_id "
-                "FROM events WHERE event_id IN (SELECT event_id FROM _near))", [])
-            con.execute("DROP TABLE _near")
+        loose = self.mentions("event_id", sorted(broken))
+        settled = self._near(new, broken)
         events = cluster(new, settled, loose)
         settled_ids = {m.mention_id for m in settled}
+        fresh_ids = {m.mention_id for m in new}
         moved: dict[str, str] = {}  # settled event -> the event it now belongs to
+        assigned: dict[str, str] = {}
         updates = []
         for event_id, members in events.items():
             for mention in members:
-                if mention.event_id == event_id:
+                if mention.mention_id in fresh_ids:
+                    assigned[mention.mention_id] = event_id
+                elif mention.event_id == event_id:
                     continue
-                if mention.mention_id in settled_ids:
+                elif mention.mention_id in settled_ids:
                     moved[str(mention.event_id)] = event_id
                 else:
                     updates.append((mention.mention_id, event_id))
+        self._write_moves(updates, moved)
+        # events that gained, lost or merged members; a settled event nothing joined is as it
+        # was, and its row (and updated_at) is left alone
+        changed = {event_id for event_id, members in events.items()
+                   if any(m.mention_id not in settled_ids or m.event_id != event_id
+                          for m in members)}
+        old_ids = {m.event_id for event_id in changed for m in events[event_id] if m.event_id}
+        self._merged = {old: new_id for new_id, members in events.items()
+                        for old in {m.event_id for m in members if m.event_id}
+                        if old != new_id}
+        return assigned, changed | old_ids | broken
+
+    def _near(self, new: list[Mention], broken: set[str]) -> list[Mention]:
+        """Stored mentions that could match a new one (same family, overlapping days), and
+        the anchors of their events.
+
+        The anchor is each event's first report, so the first of a merged group is among
+        them. Other members need not be read: they move with their event.
+        """
+        keys = {(m.family, m.window) for m in new}
+        if not keys:
+            return []
+        con = self.con
+        con.register("_ranges", pa.table({
+            "family": [k[0] for k in keys],
+            "lo": [k[1][0] if k[1] else None for k in keys],
+            "hi": [k[1][1] if k[1] else None for k in keys],
+        }))
+        # the chunk's span of days as constants, so the scan skips row groups by their
+        # min/max (stores grow roughly in date order); the join then matches day by day
+        spans = [w for _, w in keys if w]
+        bounds = ([("m.day_hi >= ? AND m.day_lo <= ?",
+                    [min(w[0] for w in spans), max(w[1] for w in spans)])] if spans else [])
+        if len(spans) < len(keys):
+            bounds.append(("m.day_lo IS NULL", []))
+        near: set[tuple[str, str]] = set()
+        try:
+            for bound, params in bounds:
+                near.update(con.execute(
+                    "SELECT m.mention_id, m.event_id FROM mentions m JOIN _ranges r ON "
+                    "m.family = r.family AND ((m.day_lo <= r.hi AND m.day_hi >= r.lo) OR "
+                    f"(m.day_lo IS NULL AND r.lo IS NULL)) WHERE {bound} AND m.event_id IS NOT "
+                    "NULL AND m.event_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                    [*params, sorted(broken)]).fetchall())
+        finally:
+            con.unregister("_ranges")
+        events = sorted({r[1] for r in near})
+        anchors = {r[0] for part in parts(events) for r in con.execute(
+            f"SELECT anchor_mention_id FROM events WHERE event_id IN {marks(part)} AND "
+            "anchor_mention_id IS NOT NULL", part).fetchall()}
+        return self.mentions("mention_id", sorted({r[0] for r in near} | anchors))
+
+    def _write_moves(self, updates: list[tuple[str, str]], moved: dict[str, str]) -> None:
+        """Stored mentions to new events: one by one, and whole events merged into others."""
+        con = self.con
         if updates:
             con.register("_assign", pa.table({"mention_id": [u[0] for u in updates],
                                               "event_id": [u[1] for u in updates]}))
@@ -108,26 +175,19 @@ class EventTable:
         if moved:
             con.register("_moved", pa.table({"old": list(moved), "new": list(moved.values())}))
             try:
+                old = sorted(moved)  # the IN list lets DuckDB reach them through the index
                 con.execute("UPDATE mentions SET event_id = _moved.new FROM _moved "
-                            "WHERE mentions.event_id = _moved.old")
+                            f"WHERE mentions.event_id = _moved.old AND mentions.event_id IN "
+                            f"{marks(old)}", old)
             finally:
                 con.unregister("_moved")
-        # events that gained, lost or merged members; a settled event nothing joined is as it
-        # was, and its row (and updated_at) is left alone
-        changed = {event_id for event_id, members in events.items()
-                   if any(m.mention_id not in settled_ids or m.event_id != event_id
-                          for m in members)}
-        old_ids = {m.event_id for event_id in changed for m in events[event_id] if m.event_id}
-        self._merged = {old: new_id for new_id, members in events.items()
-                        for old in {m.event_id for m in members if m.event_id}
-                        if old != new_id}
-        return changed | old_ids | broken
 
     def recluster_all(self) -> None:
         rows = self.con.execute("SELECT mention_id FROM mentions ORDER BY mention_id").fetchall()
         ids = [r[0] for r in rows]
-        new = self.mentions("m.mention_id IN (SELECT unnest(?))", [ids]) if ids else []
-        touched = self.recluster(new, set())
+        new = self.mentions("mention_id", ids)
+        assigned, touched = self.recluster(new, set())
+        self._write_moves(sorted(assigned.items()), {})
         self.refresh(touched, _now())
 
     def refresh(self, event_ids: set[str], now: datetime) -> None:
@@ -138,42 +198,48 @@ class EventTable:
         ids = sorted(event_ids)
         picked = ", ".join(f"b.{c}" for c in EVENT_FROM_MENTION)
         # only the columns an event takes (a mention's JSON record is most of its bytes)
-        needed = ", ".join(f"m.{c}" for c in dict.fromkeys(
+        needed = ", ".join(dict.fromkeys(
             ["event_id", "mention_id", "doc_id", "confidence", *EVENT_FROM_MENTION,
              *REPORT_COLUMNS]))
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _fresh AS "
-            f"WITH m AS (SELECT {needed}, a.published, a.source AS outlet, "
-            "coalesce(a.copy_group, a.doc_id) AS copy_group FROM mentions m "
-            "JOIN articles a USING (doc_id) WHERE m.event_id IN (SELECT unnest(?))), "
-            "best AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY "
-            "confidence DESC NULLS LAST, mention_id) AS rank FROM m) WHERE rank = 1), "
-            "anchor AS (SELECT * FROM (SELECT event_id, mention_id, row_number() OVER "
-            "(PARTITION BY event_id ORDER BY published NULLS LAST, mention_id) "
-            "AS rank FROM m) WHERE rank = 1), "
+        self._collect("_members", f"SELECT {needed} FROM mentions", "event_id", ids)
+        docs = sorted(r[0] for r in con.execute("SELECT DISTINCT doc_id FROM _members").fetchall())
+        self._collect("_docs", "SELECT doc_id, published, source AS outlet, "
+                      "coalesce(copy_group, doc_id) AS copy_group FROM articles", "doc_id", docs)
+        fresh_sql = (
+            "WITH m AS (SELECT * FROM _members JOIN _docs USING (doc_id)), "
+            # one pass: the most confident mention gives the event its columns, the first
+            # report is its anchor
             "stats AS (SELECT event_id, count(*) AS n_mentions, count(DISTINCT doc_id) AS "
             "n_articles, count(DISTINCT copy_group) AS n_sources, count(DISTINCT "
             "coalesce(outlet, copy_group)) AS n_outlets, min(published) AS first_reported, "
-            f"max(published) AS last_reported, {REPORTED} FROM m GROUP BY event_id) "
-            f"SELECT b.event_id, {picked}, s.n_mentions, s.n_articles, s.n_sources, "
-            "s.n_outlets, s.first_reported, s.last_reported, an.mention_id AS anchor_mention_id, "
+            "max(published) AS last_reported, first(mention_id ORDER BY confidence DESC NULLS "
+            "LAST, mention_id) AS best_id, first(mention_id ORDER BY "
+            "published NULLS LAST, mention_id) AS anchor_mention_id, "
+            f"{REPORTED} FROM m GROUP BY event_id) "
+            f"SELECT s.event_id, {picked}, s.n_mentions, s.n_articles, s.n_sources, "
+            "s.n_outlets, s.first_reported, s.last_reported, s.anchor_mention_id, "
             "s.fatalities, s.fatalities_text, s.salience "
-            "FROM best b JOIN stats s USING (event_id) JOIN anchor an USING (event_id)",
-            [ids])
+            "FROM stats s JOIN _members b ON b.mention_id = s.best_id")
         columns = ["event_id", *EVENT_FROM_MENTION, "n_mentions", "n_articles", "n_sources",
                    "n_outlets", "first_reported", "last_reported", "anchor_mention_id",
                    *REPORT_COLUMNS]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "event_id")
         names = ", ".join(columns)
+        # a changed event's row is deleted and written again, keeping when it was first
+        # added: DuckDB's upsert of a wide row costs ten times as much
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _fresh AS {fresh_sql}")
+        fresh = sorted(r[0] for r in con.execute("SELECT event_id FROM _fresh").fetchall())
+        self._collect("_kept", "SELECT event_id, added_at FROM events", "event_id", fresh)
+        for part in parts(fresh):
+            con.execute(f"DELETE FROM events WHERE event_id IN {marks(part)}", part)
         con.execute(
             f"INSERT INTO events ({names}, added_at, updated_at, deleted_at, merged_into) "
-            f"SELECT {names}, ?, ?, NULL, NULL FROM _fresh ON CONFLICT (event_id) DO UPDATE SET "
-            f"{updates}, updated_at = excluded.updated_at, deleted_at = NULL, merged_into = NULL",
-            [now, now])
+            f"SELECT {', '.join('f.' + c for c in columns)}, coalesce(k.added_at, ?), ?, NULL, "
+            "NULL FROM _fresh f LEFT JOIN _kept k USING (event_id)", [now, now])
         merged = self._merged
-        gone = [r[0] for r in con.execute(
-            "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?)) AND event_id NOT IN "
-            "(SELECT event_id FROM _fresh) AND deleted_at IS NULL", [ids]).fetchall()]
+        emptied = sorted(set(ids) - set(fresh))
+        gone = [r[0] for part in parts(emptied) for r in con.execute(
+            f"SELECT event_id FROM events WHERE event_id IN {marks(part)} AND deleted_at IS NULL",
+            part).fetchall()]
         if gone:
             con.register("_gone", pa.table({
                 "event_id": pa.array(gone, pa.string()),
@@ -185,4 +251,10 @@ class EventTable:
                             [now, now])
             finally:
                 con.unregister("_gone")
-        con.execute("DROP TABLE _fresh")
+        con.execute("DROP TABLE _fresh; DROP TABLE _kept; DROP TABLE _members; DROP TABLE _docs")
+
+    def _collect(self, table: str, select: str, column: str, values: list[str]) -> None:
+        """A temp table of ``select``'s rows whose ``column`` is in ``values``, read by key."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select} LIMIT 0")
+        for part in parts(values):
+            self.con.execute(f"INSERT INTO {table} {select} WHERE {column} IN {marks(part)}", part)

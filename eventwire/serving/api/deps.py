@@ -184,8 +184,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+PLAIN = frozenset({str, int, bool, type(None)})
+"""Types JSON takes as they are: most of a row, passed over without a call per value."""
+
+
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: _jsonable(v) for k, v in row.items()}
+    return {k: v if type(v) in PLAIN else _jsonable(v) for k, v in row.items()}
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
